@@ -1,0 +1,102 @@
+//! Reads the many date shapes real front matter uses, in the site's time zone.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Formats with an explicit offset.
+const WITH_OFFSET: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M %z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M%z",
+];
+
+/// Formats without an offset, read in the site's time zone.
+const NAIVE: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+];
+
+/// Parses a front-matter date. Naive dates and times are read in `tz`.
+pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
+        return Some(t);
+    }
+    // `2020-01-02 10:00:00 Z` and `... UTC` as written by some generators.
+    let text = text.trim_end_matches(" UTC").trim_end_matches(" Z").to_string();
+    if let Some(t) = WITH_OFFSET
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(&text, f).ok())
+    {
+        return Some(t);
+    }
+    let naive = NAIVE
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&text, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?;
+    Some(in_zone(naive, tz))
+}
+
+/// A wall-clock time in `tz`; in a DST gap the time an hour later, when ambiguous the earlier.
+pub(crate) fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
+    let local = match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t,
+        LocalResult::None => tz
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .unwrap_or_else(|| tz.from_utc_datetime(&naive)),
+    };
+    local.fixed_offset()
+}
+
+/// The date at the start of a Jekyll-style file name (`2020-09-04-slug.md`) and the rest.
+pub(crate) fn date_from_file_name(name: &str) -> Option<(NaiveDate, &str)> {
+    let date = NaiveDate::parse_from_str(name.get(..10)?, "%Y-%m-%d").ok()?;
+    let rest = name[10..].strip_prefix('-').unwrap_or(&name[10..]);
+    Some((date, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_seen_in_real_blogs() {
+        let cet: Tz = "CET".parse().unwrap();
+        let cases = [
+            ("2020-09-04T08:00:00Z", "2020-09-04T08:00:00+00:00"),
+            ("2020-09-04T16:00:00.000Z", "2020-09-04T16:00:00+00:00"),
+            ("2016-08-11 9:00:00", "2016-08-11T09:00:00+02:00"),
+            ("2019-4-9 12:00:00", "2019-04-09T12:00:00+02:00"),
+            ("2014-08-26", "2014-08-26T00:00:00+02:00"),
+            ("2013-05-06 19:00:00 -0700", "2013-05-06T19:00:00-07:00"),
+            ("  2015-01-06  10:00:00 ", "2015-01-06T10:00:00+01:00"),
+        ];
+        for (raw, want) in cases {
+            let got = parse_date(raw, cet).unwrap_or_else(|| panic!("{raw} not parsed"));
+            assert_eq!(got.to_rfc3339(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_not_a_date() {
+        assert_eq!(parse_date("last tuesday", Tz::UTC), None);
+        assert_eq!(parse_date("2020-13-45", Tz::UTC), None);
+    }
+
+    #[test]
+    fn file_name_dates() {
+        let (d, rest) = date_from_file_name("2020-09-04-community-update.md").unwrap();
+        assert_eq!(d.to_string(), "2020-09-04");
+        assert_eq!(rest, "community-update.md");
+        assert!(date_from_file_name("about.md").is_none());
+    }
+}

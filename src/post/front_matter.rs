@@ -1,0 +1,159 @@
+//! Splits a post into front matter and body, and parses YAML (`---`) or TOML (`+++`) front
+//! matter into one JSON-like map, keeping line numbers for error messages.
+
+use serde_json::{Map, Value};
+
+/// A post's text cut into its parts.
+#[derive(Debug)]
+pub(crate) struct Split<'a> {
+    /// The parsed front matter (empty when the post has none).
+    pub front: Map<String, Value>,
+    /// The front matter's source text, for finding the line of a key.
+    pub front_text: &'a str,
+    /// 1-based line of the first front-matter line in the file.
+    pub front_line: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// A problem at a line of the file.
+pub(crate) type LineError = (usize, String);
+
+/// Cuts `text` (BOM removed, line ends normalised to `\n`) into front matter and body.
+pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
+    let first_line = text.lines().next().unwrap_or("");
+    let (open, closers): (&str, &[&str]) = match first_line.trim_end() {
+        "---" => ("---", &["---", "..."]),
+        "+++" => ("+++", &["+++"]),
+        _ => {
+            return Ok(Split {
+                front: Map::new(),
+                front_text: "",
+                front_line: 1,
+                body: text,
+                body_line: 1,
+            })
+        }
+    };
+    let start = first_line.len() + 1;
+    let mut offset = start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        if closers.contains(&line.trim_end()) {
+            let front_text = &text[start.min(text.len())..offset];
+            let body_start = (offset + line.len()).min(text.len());
+            let front = if open == "+++" {
+                parse_toml(front_text, 2)?
+            } else {
+                parse_yaml(front_text, 2)?
+            };
+            return Ok(Split {
+                front,
+                front_text,
+                front_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err((1, format!("front matter opened with `{open}` is never closed")))
+}
+
+fn parse_yaml(text: &str, first_line: usize) -> Result<Map<String, Value>, LineError> {
+    if text.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_yaml_ng::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Null) => Ok(Map::new()),
+        Ok(_) => Err((first_line, "front matter is not a map of keys to values".into())),
+        Err(e) => {
+            let line = e.location().map_or(0, |l| l.line().saturating_sub(1));
+            let message = e.to_string();
+            // serde_yaml_ng appends " at line N column M"; we give the line ourselves.
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            Err((first_line + line, format!("invalid YAML front matter: {message}")))
+        }
+    }
+}
+
+fn parse_toml(text: &str, first_line: usize) -> Result<Map<String, Value>, LineError> {
+    match toml::from_str::<toml::Table>(text) {
+        Ok(table) => Ok(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        Err(e) => {
+            let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count());
+            Err((first_line + line, format!("invalid TOML front matter: {}", e.message())))
+        }
+    }
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// The file line a top-level key is written on, or the first front-matter line.
+pub(crate) fn key_line(split: &Split<'_>, key: &str) -> usize {
+    split
+        .front_text
+        .lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
+        })
+        .map_or(split.front_line, |i| split.front_line + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_with_trailing_spaces_and_dot_closer() {
+        let s = split("--- \ntitle: Hi\n...\nbody\n").unwrap();
+        assert_eq!(s.front["title"], "Hi");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn toml_front_matter_with_datetime() {
+        let s = split("+++\ntitle = \"T\"\ndate = 2020-01-02T03:04:05Z\n+++\nx").unwrap();
+        assert_eq!(s.front["date"], "2020-01-02T03:04:05Z");
+        assert_eq!(s.body, "x");
+        assert_eq!(key_line(&s, "date"), 3);
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let s = split("# Title\ntext").unwrap();
+        assert!(s.front.is_empty());
+        assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_on_line_1() {
+        let e = split("---\ntitle: x\nbody").unwrap_err();
+        assert_eq!(e, (1, "front matter opened with `---` is never closed".into()));
+    }
+
+    #[test]
+    fn invalid_yaml_points_at_its_line() {
+        let e = split("---\ntitle: x\nauthors: [a\n---\n").unwrap_err();
+        assert!(e.0 >= 3, "{e:?}");
+        assert!(e.1.starts_with("invalid YAML front matter"), "{e:?}");
+    }
+}

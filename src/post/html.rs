@@ -1,0 +1,331 @@
+//! HTML cleaning: one ammonia sanitiser for the whole run, every relative URL made absolute,
+//! characters XML forbids removed, and plain text made from the clean HTML.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use ammonia::{Builder, UrlRelative};
+use url::Url;
+
+/// Where relative URLs in one post point: root-relative ones at the site, the rest at the page.
+#[derive(Debug, Clone)]
+pub(crate) struct Bases {
+    /// The site's base URL without a trailing slash, e.g. `https://flink.apache.org`.
+    pub site: String,
+    /// The post's permalink.
+    pub page: Url,
+}
+
+impl Bases {
+    /// Makes one URL absolute; `None` drops it.
+    pub(crate) fn resolve(&self, url: &str) -> Option<String> {
+        let url = url.trim();
+        if let Some(rest) = url.strip_prefix("//") {
+            Some(format!("https://{rest}"))
+        } else if url.starts_with('/') {
+            Some(format!("{}{url}", self.site))
+        } else {
+            self.page.join(url).ok().map(String::from)
+        }
+    }
+}
+
+thread_local! {
+    /// The bases of the post being cleaned on this thread. ammonia's URL hooks are fixed when
+    /// the sanitiser is built, but the page URL changes with every post.
+    static BASES: RefCell<Option<Bases>> = const { RefCell::new(None) };
+}
+
+fn resolve_relative(url: &str) -> Option<Cow<'_, str>> {
+    resolve_current(url).map(Cow::Owned)
+}
+
+fn resolve_current(url: &str) -> Option<String> {
+    BASES.with(|b| b.borrow().as_ref().and_then(|bases| bases.resolve(url)))
+}
+
+/// The sanitiser, built once and shared by every thread.
+pub(crate) struct Sanitizer {
+    html: Builder<'static>,
+}
+
+impl Sanitizer {
+    /// Builds the one sanitiser of a run.
+    pub(crate) fn new() -> Sanitizer {
+        let mut html = Builder::default();
+        html.add_tags(["figure", "figcaption", "center", "picture", "source"])
+            .add_generic_attributes(["id"])
+            .add_tag_attributes("img", ["srcset", "loading"])
+            .add_tag_attributes("source", ["srcset", "type", "media"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tags(["input"])
+            .rm_url_schemes(["data"])
+            .link_rel(Some("noopener"))
+            .url_relative(UrlRelative::Custom(Box::new(resolve_relative)))
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                (_, "srcset") => Some(Cow::Owned(clean_srcset(value))),
+                ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+                _ => Some(Cow::Borrowed(value)),
+            });
+        Sanitizer { html }
+    }
+
+    /// Cleans HTML, making every URL absolute against `bases`.
+    pub(crate) fn clean(&self, html: &str, bases: &Bases) -> String {
+        BASES.with(|b| *b.borrow_mut() = Some(bases.clone()));
+        let clean = self.html.clean(&strip_xml_forbidden(html)).to_string();
+        BASES.with(|b| *b.borrow_mut() = None);
+        clean
+    }
+
+}
+
+/// Plain text of a piece of HTML that may hold markup and entities (a title, a name).
+pub(crate) fn plain(html: &str) -> String {
+    static TEXT: LazyLock<Builder<'static>> = LazyLock::new(|| {
+        let mut text = Builder::empty();
+        text.clean_content_tags(["script", "style"].into_iter().collect());
+        text
+    });
+    let text = if html.contains(['<', '&']) {
+        decode_entities(&TEXT.clean(&strip_xml_forbidden(html)).to_string())
+    } else {
+        strip_xml_forbidden(html).into_owned()
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `srcset` is a list of `url descriptor` pairs; ammonia leaves it alone, so resolve each URL
+/// and drop any that is not http(s).
+fn clean_srcset(value: &str) -> String {
+    value
+        .split(',')
+        .filter_map(|candidate| {
+            let mut parts = candidate.split_whitespace();
+            let url = resolve_current(parts.next()?)?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return None;
+            }
+            Some(std::iter::once(url).chain(parts.map(str::to_string)).collect::<Vec<_>>().join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Removes the characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
+pub(crate) fn strip_xml_forbidden(text: &str) -> Cow<'_, str> {
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    };
+    if text.contains(forbidden) {
+        Cow::Owned(text.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Decodes the entities html5ever's serialiser writes.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// Plain text of sanitised HTML: blocks on their own lines, list items with `- `, links
+/// written out after their text, whitespace of `pre` kept.
+pub(crate) fn to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut pending_href: Vec<Option<String>> = Vec::new();
+    let mut link_text_start = Vec::new();
+    let mut pre = 0usize;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut out, rest, pre > 0);
+            break;
+        };
+        push_text(&mut out, &rest[..lt], pre > 0);
+        let Some(len) = tag_len(&rest[lt..]) else {
+            push_text(&mut out, &rest[lt..], pre > 0);
+            break;
+        };
+        let tag = &rest[lt + 1..lt + len - 1];
+        rest = &rest[lt + len..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        match (name.as_str(), closing) {
+            ("pre", false) => {
+                pre += 1;
+                newline(&mut out, 2);
+            }
+            ("pre", true) => {
+                pre = pre.saturating_sub(1);
+                newline(&mut out, 2);
+            }
+            ("br", _) => out.push('\n'),
+            ("li", false) => {
+                newline(&mut out, 1);
+                out.push_str("- ");
+            }
+            ("td" | "th", false) => {
+                if !out.ends_with(['\n', ' ']) {
+                    out.push(' ');
+                }
+            }
+            ("a", false) => {
+                pending_href.push(attribute(tag, "href"));
+                link_text_start.push(out.len());
+            }
+            ("a", true) => {
+                let href = pending_href.pop().flatten();
+                let start = link_text_start.pop().unwrap_or(out.len());
+                let text = out[start..].trim();
+                if let Some(href) = href {
+                    let footnote = text.chars().all(|c| c.is_ascii_digit());
+                    if !text.is_empty() && text != href && !footnote {
+                        out.push_str(" <");
+                        out.push_str(&href);
+                        out.push('>');
+                    }
+                }
+            }
+            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table"
+            | "ul" | "ol" | "hr" | "figure" | "center" | "nav" | "dl", _) => newline(&mut out, 2),
+            ("tr" | "dt" | "dd" | "figcaption" | "caption", _) => newline(&mut out, 1),
+            _ => {}
+        }
+    }
+    tidy(&decode_entities(&out))
+}
+
+/// Length of the tag at the start of `text`, respecting quoted attribute values.
+fn tag_len(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in text.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of an attribute in a serialised tag (values are always double-quoted).
+pub(crate) fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(decode_entities(&tag[start..end]))
+}
+
+fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
+    if keep_whitespace {
+        out.push_str(text);
+        return;
+    }
+    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        if i > 0 && !out.ends_with([' ', '\n']) && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+}
+
+fn newline(out: &mut String, count: usize) {
+    let have = out.len() - out.trim_end_matches([' ', '\n']).len();
+    out.truncate(out.len() - have);
+    if !out.is_empty() {
+        out.extend(std::iter::repeat_n('\n', count));
+    }
+}
+
+/// Trims every line and keeps at most one blank line in a row.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bases() -> Bases {
+        Bases {
+            site: "https://flink.apache.org".into(),
+            page: Url::parse("https://flink.apache.org/2020/09/04/post/").unwrap(),
+        }
+    }
+
+    #[test]
+    fn every_kind_of_relative_url_becomes_absolute() {
+        let s = Sanitizer::new();
+        let html = s.clean(
+            "<a href=\"/x\">a</a><a href=\"y.html\">b</a><a href=\"#fn1\">c</a>\
+             <img src=\"//cdn.example/i.png\" srcset=\"a.png 1x, /b.png 2x, javascript:alert(1) 3x\">",
+            &bases(),
+        );
+        assert!(html.contains("href=\"https://flink.apache.org/x\""), "{html}");
+        assert!(html.contains("href=\"https://flink.apache.org/2020/09/04/post/y.html\""), "{html}");
+        assert!(html.contains("href=\"https://flink.apache.org/2020/09/04/post/#fn1\""), "{html}");
+        assert!(html.contains("src=\"https://cdn.example/i.png\""), "{html}");
+        assert!(html.contains(
+            "srcset=\"https://flink.apache.org/2020/09/04/post/a.png 1x, https://flink.apache.org/b.png 2x\""
+        ), "{html}");
+        assert!(html.contains("rel=\"noopener\""), "{html}");
+    }
+
+    #[test]
+    fn hostile_markup_is_removed() {
+        let s = Sanitizer::new();
+        let html = s.clean(
+            "<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">j</a>\
+             <iframe src=\"https://e.vil\"></iframe><p style=\"color:red\" class=\"c\" id=\"keep\">\u{1}t</p>\
+             <a href=\"data:text/html,x\">d</a><center>kept</center><form><input type=text></form>",
+            &bases(),
+        );
+        for bad in ["<script", "onerror", "javascript:", "<iframe", "style=", "class=", "data:", "<form", "\u{1}", "type=\"text\""] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("id=\"keep\""), "{html}");
+        assert!(html.contains("<center>kept</center>"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_of_titles() {
+        assert_eq!(plain("Flink &amp; <em>Friends</em> <script>x</script>"), "Flink & Friends");
+    }
+
+    #[test]
+    fn text_from_html() {
+        let text = to_text(
+            "<h1>Title</h1><p>One <a href=\"https://x.org/\">link</a> &amp; more.</p>\
+             <ul><li>a</li><li>b</li></ul><pre><code>x  =  1\ny</code></pre>",
+        );
+        assert_eq!(text, "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny");
+    }
+}

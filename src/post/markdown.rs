@@ -1,0 +1,211 @@
+//! The one Markdown entry point: pulldown-cmark with fixed options, heading ids, the table of
+//! contents for `{% toc %}`, and kramdown's `markdown="1"` blocks.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::shortcodes::TOC_MARKER;
+
+/// The Markdown extensions herald reads: those real Hugo and Jekyll blogs use.
+pub(crate) fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown to (unsanitised) HTML.
+pub(crate) fn render(markdown: &str) -> String {
+    let source = kramdown_blocks(markdown);
+    let mut events: Vec<Event<'_>> = Parser::new_ext(&source, options()).collect();
+    let headings = assign_heading_ids(&mut events);
+    if source.contains(TOC_MARKER) {
+        let toc = toc_html(&headings);
+        for event in &mut events {
+            if let Event::Html(html) | Event::InlineHtml(html) = event {
+                if html.contains(TOC_MARKER) {
+                    *html = CowStr::from(html.replace(TOC_MARKER, &toc));
+                }
+            }
+        }
+    }
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+struct Heading {
+    level: HeadingLevel,
+    id: String,
+    text: String,
+}
+
+/// Gives every heading an id (keeping ids the author wrote) and returns the headings in order.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let written = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let id = unique(written.unwrap_or_else(|| slug(&text)), &mut used);
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            headings.push(Heading { level, id, text });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+/// A heading id the way Hugo's Goldmark makes them: lower case, spaces to `-`, punctuation out.
+pub(crate) fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    if out.is_empty() {
+        out.push_str("heading");
+    }
+    out
+}
+
+fn unique(id: String, used: &mut HashSet<String>) -> String {
+    let mut candidate = id.clone();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{id}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// A nested list of links to the headings.
+fn toc_html(headings: &[Heading]) -> String {
+    let mut html = String::from("<nav class=\"toc\">");
+    let mut depth: Vec<HeadingLevel> = Vec::new();
+    for h in headings {
+        while depth.last().is_some_and(|&top| top > h.level) {
+            html.push_str("</li></ul>");
+            depth.pop();
+        }
+        if depth.last() == Some(&h.level) {
+            html.push_str("</li>");
+        } else {
+            html.push_str("<ul>");
+            depth.push(h.level);
+        }
+        let _ = write!(html, "<li><a href=\"#{}\">{}</a>", h.id, escape(&h.text));
+    }
+    for _ in depth {
+        html.push_str("</li></ul>");
+    }
+    html.push_str("</nav>");
+    html
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
+    out
+}
+
+/// kramdown reads Markdown inside an HTML block whose tag says `markdown="1"`. CommonMark
+/// does so when blank lines separate the tags from their inside: add them, drop the attribute.
+fn kramdown_blocks(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if !markdown.contains("markdown=") {
+        return markdown.into();
+    }
+    let mut out = String::with_capacity(markdown.len() + 64);
+    let mut open: Vec<(String, usize)> = Vec::new(); // (tag name, nesting depth)
+    for line in markdown.split_inclusive('\n') {
+        let stripped = strip_markdown_attr(line);
+        let opens_block = stripped.len() != line.len();
+        let mut closes_block = false;
+        if let Some((name, depth)) = open.last_mut() {
+            let opened = line.matches(&format!("<{name}")).count();
+            let closed = line.matches(&format!("</{name}")).count();
+            *depth = (*depth + opened).saturating_sub(closed);
+            if closed > 0 && *depth == 0 {
+                closes_block = true;
+                open.pop();
+            }
+        }
+        if closes_block {
+            out.push('\n');
+        }
+        out.push_str(&stripped);
+        if opens_block {
+            let name: String = line
+                .trim_start()
+                .trim_start_matches('<')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            open.push((name, 1));
+        }
+        if opens_block || closes_block {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+    }
+    out.into()
+}
+
+fn strip_markdown_attr(line: &str) -> String {
+    let mut line = line.to_string();
+    for attr in [" markdown=\"1\"", " markdown='1'", " markdown=1", " markdown=\"block\""] {
+        line = line.replace(attr, "");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_ids_and_toc_links_to_them() {
+        let html = render(&format!("{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"));
+        assert!(html.contains("<h1 id=\"the-past-month\">"), "{html}");
+        assert!(html.contains("<h2 id=\"flink-1102\">"), "{html}");
+        assert!(html.contains("<h1 id=\"own\">"), "{html}");
+        assert!(html.contains(
+            "<nav class=\"toc\"><ul><li><a href=\"#the-past-month\">The Past Month</a><ul><li><a href=\"#flink-1102\">Flink 1.10.2</a></li></ul></li><li><a href=\"#own\">Two</a></li></ul></nav>"
+        ), "{html}");
+    }
+
+    #[test]
+    fn duplicate_headings_get_unique_ids() {
+        let html = render("## A\n\n## A\n");
+        assert!(html.contains("id=\"a\"") && html.contains("id=\"a-1\""), "{html}");
+    }
+
+    #[test]
+    fn kramdown_markdown_attribute_renders_inside() {
+        let html = render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n");
+        assert!(html.contains("<strong>Note</strong>"), "{html}");
+        assert!(html.contains("<em>this</em>"), "{html}");
+        assert!(!html.contains("markdown="), "{html}");
+    }
+}

@@ -1,0 +1,201 @@
+//! Front matter → a checked [`Post`]: title, dates, authors, tags, permalink and id, each
+//! read from every shape real Hugo and Jekyll posts use.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Map, Value};
+use url::Url;
+
+use super::dates::{date_from_file_name, in_zone, parse_date};
+use super::front_matter::{key_line, LineError, Split};
+use super::permalink::{self, hugo_slug, Parts};
+use super::{plain, Post};
+use crate::config::{Site, TitleSource};
+use crate::entry::Author;
+
+/// Front-matter keys herald reads; all others are kept in `extra`.
+const KNOWN: &[&str] = &[
+    "title", "id", "date", "publishDate", "updated", "lastmod", "last_modified_at", "author",
+    "authors", "author-twitter", "author_twitter", "tags", "categories", "category", "excerpt",
+    "description", "summary", "draft", "published", "slug", "url",
+];
+
+pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<Post, LineError> {
+    let front = &split.front;
+    let file_stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
+    let file_date = date_from_file_name(file_stem);
+    let name_slug = file_date.map_or(file_stem, |(_, rest)| rest);
+
+    let title = match front.get("title").and_then(scalar) {
+        Some(t) => plain(&t),
+        None => first_heading(split.body).unwrap_or_else(|| name_slug.replace(['-', '_'], " ")),
+    };
+    let published = match ["date", "publishDate"].iter().find(|k| front.contains_key(**k)) {
+        Some(key) => date_at(site, split, key)?,
+        None => match file_date {
+            Some((date, _)) => in_zone(date.and_hms_opt(0, 0, 0).expect("midnight exists"), site.tz),
+            None => {
+                return Err((
+                    split.front_line,
+                    "no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md".into(),
+                ))
+            }
+        },
+    };
+    let updated = match ["updated", "lastmod", "last_modified_at"].iter().find(|k| front.contains_key(**k)) {
+        Some(key) => date_at(site, split, key)?,
+        None => published,
+    };
+    let published = published.with_timezone(&site.tz).fixed_offset();
+    let updated = updated.with_timezone(&site.tz).fixed_offset();
+
+    let categories = strings(front.get("categories")).into_iter().chain(strings(front.get("category")));
+    let categories: Vec<String> = categories.collect();
+    let mut tags: Vec<String> = Vec::new();
+    for tag in strings(front.get("tags")).into_iter().chain(categories.iter().cloned()) {
+        let tag = plain(&tag);
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+
+    let permalink = permalink_of(site, split, &title, name_slug, file_stem, published, &categories)?;
+    let id = front.get("id").and_then(scalar).unwrap_or_else(|| permalink.to_string());
+    let draft = front.get("draft").and_then(Value::as_bool) == Some(true)
+        || front.get("published").and_then(Value::as_bool) == Some(false);
+    let excerpt = ["excerpt", "description", "summary"]
+        .iter()
+        .find_map(|k| front.get(*k).and_then(scalar))
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| unescape_html(&e));
+    let extra: Map<String, Value> = front
+        .iter()
+        .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+
+    Ok(Post {
+        path: path.to_path_buf(),
+        id,
+        title,
+        permalink,
+        published,
+        updated,
+        authors: authors(front),
+        tags,
+        draft,
+        excerpt,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        extra,
+    })
+}
+
+fn date_at(site: &Site, split: &Split<'_>, key: &str) -> Result<DateTime<FixedOffset>, LineError> {
+    let value = split.front.get(key).and_then(scalar).unwrap_or_default();
+    parse_date(&value, site.tz).ok_or_else(|| {
+        (
+            key_line(split, key),
+            format!("cannot read `{key}: {value}` as a date (expected e.g. 2020-09-04T08:00:00Z or 2020-09-04 10:00:00)"),
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments, reason = "each part of the permalink is its own input")]
+fn permalink_of(
+    site: &Site,
+    split: &Split<'_>,
+    title: &str,
+    name_slug: &str,
+    file_stem: &str,
+    published: DateTime<FixedOffset>,
+    categories: &[String],
+) -> Result<Url, LineError> {
+    let front = &split.front;
+    let path = match front.get("url").and_then(scalar) {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+        Some(url) => format!("/{}", url.trim_start_matches('/')),
+        None => {
+            let slug = match (front.get("slug").and_then(scalar), site.config.permalink_title) {
+                (Some(slug), _) => slug,
+                (None, TitleSource::Title) => hugo_slug(title),
+                (None, TitleSource::Filename) => name_slug.to_string(),
+            };
+            let parts = Parts { date: published, title: &slug, categories, filename: file_stem };
+            permalink::expand(&site.config.permalink, &parts)
+        }
+    };
+    let joined = if path.starts_with('/') { format!("{}{path}", site.base()) } else { path };
+    Url::parse(&joined).map_err(|e| (key_line(split, "url"), format!("permalink {joined:?} is not a URL: {e}")))
+}
+
+/// Every author shape real posts use: a list of maps (`- morsapaes: null` with `name:` and
+/// `twitter:`), a list of strings, one string, one map; plus `author-twitter:`.
+fn authors(front: &Map<String, Value>) -> Vec<Author> {
+    let raw = front.get("authors").or_else(|| front.get("author"));
+    let mut authors: Vec<Author> = match raw {
+        Some(Value::Array(items)) => items.iter().filter_map(author).collect(),
+        Some(value) => author(value).into_iter().collect(),
+        None => Vec::new(),
+    };
+    let twitter = front.get("author-twitter").or_else(|| front.get("author_twitter")).and_then(scalar);
+    if let (Some(twitter), [only]) = (twitter, authors.as_mut_slice()) {
+        only.twitter.get_or_insert(twitter.trim_start_matches('@').to_string());
+    }
+    authors
+}
+
+fn author(value: &Value) -> Option<Author> {
+    match value {
+        Value::String(name) => Some(Author::named(plain(name))).filter(|a| !a.name.is_empty()),
+        Value::Object(map) => {
+            let field = |k: &str| map.get(k).and_then(scalar).map(|s| plain(&s)).filter(|s| !s.is_empty());
+            let name = field("name")
+                .or_else(|| map.iter().find(|(_, v)| v.is_null()).map(|(k, _)| plain(k)))?;
+            Some(Author {
+                name,
+                uri: field("uri").or_else(|| field("url")).or_else(|| field("website")),
+                email: field("email"),
+                twitter: field("twitter").map(|t| t.trim_start_matches('@').to_string()),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A string, number or boolean as a string.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A list of strings, or one string split on whitespace as Jekyll does.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(scalar).collect(),
+        Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        Some(other) => scalar(other).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+fn first_heading(body: &str) -> Option<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|h| plain(h.trim()))
+        .filter(|h| !h.is_empty())
+}
+
+/// An excerpt that holds only escaped HTML (`&lt;p&gt;…`) is unescaped once.
+fn unescape_html(text: &str) -> String {
+    if text.contains("&lt;") && !text.contains('<') {
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+    } else {
+        text.to_string()
+    }
+}
