@@ -63,7 +63,11 @@ pub struct World {
 pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
     let site = Site::load(&cli.config)?;
     let dir = cli.posts.clone().unwrap_or_else(|| site.posts_dir());
-    let filter = Filter { drafts: cli.drafts, future: cli.future, now: cli.now.unwrap_or(world.now) };
+    let filter = Filter {
+        drafts: cli.drafts,
+        future: cli.future,
+        now: cli.now.unwrap_or(world.now),
+    };
     let loaded = post::load(&site, &dir, &filter)?;
     match cli.command {
         Command::Check => {
@@ -76,8 +80,16 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
             for d in &all {
                 writeln!(err, "{d}")?;
             }
-            println!("{} posts, {errors} errors, {} warnings", loaded.files, all.len() - errors);
-            Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            println!(
+                "{} posts, {errors} errors, {} warnings",
+                loaded.files,
+                all.len() - errors
+            );
+            Ok(if errors > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Entries { .. } => {
             for d in &loaded.diagnostics {
@@ -90,7 +102,11 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
             writeln!(out)?;
-            Ok(if loaded.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if loaded.diagnostics.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -99,18 +99,28 @@ impl Site {
         let mut base_url = Url::parse(&config.base_url)
             .with_context(|| format!("base_url {:?} is not a URL", config.base_url))?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host().is_none() {
-            bail!("base_url {:?} must be an absolute http(s) URL", config.base_url);
+            bail!(
+                "base_url {:?} must be an absolute http(s) URL",
+                config.base_url
+            );
         }
         let path = base_url.path().trim_end_matches('/').to_string();
         base_url.set_path(&path);
-        let tz: Tz = config
-            .timezone
-            .parse()
-            .map_err(|_| anyhow::anyhow!("timezone {:?} is not an IANA time zone name", config.timezone))?;
+        let tz: Tz = config.timezone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "timezone {:?} is not an IANA time zone name",
+                config.timezone
+            )
+        })?;
         if !config.permalink.starts_with('/') {
             bail!("permalink {:?} must start with '/'", config.permalink);
         }
-        Ok(Site { config, base_url, tz, root })
+        Ok(Site {
+            config,
+            base_url,
+            tz,
+            root,
+        })
     }
 
     /// The posts directory, resolved against the config file's directory.

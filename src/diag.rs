@@ -28,12 +28,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at a line of a file.
     pub fn error(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, severity: Severity::Error, message: message.into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            severity: Severity::Error,
+            message: message.into(),
+        }
     }
 
     /// A warning at a line of a file.
     pub fn warning(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, severity: Severity::Warning, message: message.into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            severity: Severity::Warning,
+            message: message.into(),
+        }
     }
 }
 
@@ -43,6 +53,12 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}: {kind}: {}", self.path.display(), self.line, self.message)
+        write!(
+            f,
+            "{}:{}: {kind}: {}",
+            self.path.display(),
+            self.line,
+            self.message
+        )
     }
 }

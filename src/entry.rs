@@ -61,7 +61,12 @@ pub struct Author {
 impl Author {
     /// An author known only by name.
     pub fn named(name: impl Into<String>) -> Author {
-        Author { name: name.into(), uri: None, email: None, twitter: None }
+        Author {
+            name: name.into(),
+            uri: None,
+            email: None,
+            twitter: None,
+        }
     }
 }
 

@@ -14,8 +14,14 @@ fn main() -> ExitCode {
         _ => "debug",
     };
     let filter = EnvFilter::try_from_env("HERALD_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().init();
-    let world = World { now: chrono::Utc::now() };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+    let world = World {
+        now: chrono::Utc::now(),
+    };
     match cli::run(&cli, world) {
         Ok(code) => code,
         Err(e) => {

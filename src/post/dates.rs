@@ -27,7 +27,10 @@ pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
         return Some(t);
     }
     // `2020-01-02 10:00:00 Z` and `... UTC` as written by some generators.
-    let text = text.trim_end_matches(" UTC").trim_end_matches(" Z").to_string();
+    let text = text
+        .trim_end_matches(" UTC")
+        .trim_end_matches(" Z")
+        .to_string();
     if let Some(t) = WITH_OFFSET
         .iter()
         .find_map(|f| DateTime::parse_from_str(&text, f).ok())

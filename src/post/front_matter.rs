@@ -39,8 +39,7 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
     };
     let start = first_line.len() + 1;
     let mut offset = start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if closers.contains(&line.trim_end()) {
             let front_text = &text[start.min(text.len())..offset];
             let body_start = (offset + line.len()).min(text.len());
@@ -58,9 +57,11 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
-    Err((1, format!("front matter opened with `{open}` is never closed")))
+    Err((
+        1,
+        format!("front matter opened with `{open}` is never closed"),
+    ))
 }
 
 fn parse_yaml(text: &str, first_line: usize) -> Result<Map<String, Value>, LineError> {
@@ -70,23 +71,37 @@ fn parse_yaml(text: &str, first_line: usize) -> Result<Map<String, Value>, LineE
     match serde_yaml_ng::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Ok(Map::new()),
-        Ok(_) => Err((first_line, "front matter is not a map of keys to values".into())),
+        Ok(_) => Err((
+            first_line,
+            "front matter is not a map of keys to values".into(),
+        )),
         Err(e) => {
             let line = e.location().map_or(0, |l| l.line().saturating_sub(1));
             let message = e.to_string();
             // serde_yaml_ng appends " at line N column M"; we give the line ourselves.
             let message = message.split(" at line ").next().unwrap_or(&message);
-            Err((first_line + line, format!("invalid YAML front matter: {message}")))
+            Err((
+                first_line + line,
+                format!("invalid YAML front matter: {message}"),
+            ))
         }
     }
 }
 
 fn parse_toml(text: &str, first_line: usize) -> Result<Map<String, Value>, LineError> {
     match toml::from_str::<toml::Table>(text) {
-        Ok(table) => Ok(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        Ok(table) => Ok(table
+            .into_iter()
+            .map(|(k, v)| (k, toml_to_json(v)))
+            .collect()),
         Err(e) => {
-            let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count());
-            Err((first_line + line, format!("invalid TOML front matter: {}", e.message())))
+            let line = e
+                .span()
+                .map_or(0, |s| text[..s.start].matches('\n').count());
+            Err((
+                first_line + line,
+                format!("invalid TOML front matter: {}", e.message()),
+            ))
         }
     }
 }
@@ -147,7 +162,10 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error_on_line_1() {
         let e = split("---\ntitle: x\nbody").unwrap_err();
-        assert_eq!(e, (1, "front matter opened with `---` is never closed".into()));
+        assert_eq!(
+            e,
+            (1, "front matter opened with `---` is never closed".into())
+        );
     }
 
     #[test]

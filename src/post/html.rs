@@ -79,7 +79,6 @@ impl Sanitizer {
         BASES.with(|b| *b.borrow_mut() = None);
         clean
     }
-
 }
 
 /// Plain text of a piece of HTML that may hold markup and entities (a title, a name).
@@ -108,7 +107,12 @@ fn clean_srcset(value: &str) -> String {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return None;
             }
-            Some(std::iter::once(url).chain(parts.map(str::to_string)).collect::<Vec<_>>().join(" "))
+            Some(
+                std::iter::once(url)
+                    .chain(parts.map(str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -178,11 +182,7 @@ pub(crate) fn to_text(html: &str) -> String {
                 newline(&mut out, 1);
                 out.push_str("- ");
             }
-            ("td" | "th", false) => {
-                if !out.ends_with(['\n', ' ']) {
-                    out.push(' ');
-                }
-            }
+            ("td" | "th", false) if !out.ends_with(['\n', ' ']) => out.push(' '),
             ("a", false) => {
                 pending_href.push(attribute(tag, "href"));
                 link_text_start.push(out.len());
@@ -200,8 +200,11 @@ pub(crate) fn to_text(html: &str) -> String {
                     }
                 }
             }
-            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table"
-            | "ul" | "ol" | "hr" | "figure" | "center" | "nav" | "dl", _) => newline(&mut out, 2),
+            (
+                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table"
+                | "ul" | "ol" | "hr" | "figure" | "center" | "nav" | "dl",
+                _,
+            ) => newline(&mut out, 2),
             ("tr" | "dt" | "dd" | "figcaption" | "caption", _) => newline(&mut out, 1),
             _ => {}
         }
@@ -243,11 +246,13 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
     }
 }
 
+/// Ends the text so far with at least `count` line breaks.
 fn newline(out: &mut String, count: usize) {
-    let have = out.len() - out.trim_end_matches([' ', '\n']).len();
-    out.truncate(out.len() - have);
-    if !out.is_empty() {
-        out.extend(std::iter::repeat_n('\n', count));
+    let kept = out.trim_end_matches(' ').len();
+    out.truncate(kept);
+    let have = out.len() - out.trim_end_matches('\n').len();
+    if !out.is_empty() && have < count {
+        out.extend(std::iter::repeat_n('\n', count - have));
     }
 }
 
@@ -289,9 +294,18 @@ mod tests {
              <img src=\"//cdn.example/i.png\" srcset=\"a.png 1x, /b.png 2x, javascript:alert(1) 3x\">",
             &bases(),
         );
-        assert!(html.contains("href=\"https://flink.apache.org/x\""), "{html}");
-        assert!(html.contains("href=\"https://flink.apache.org/2020/09/04/post/y.html\""), "{html}");
-        assert!(html.contains("href=\"https://flink.apache.org/2020/09/04/post/#fn1\""), "{html}");
+        assert!(
+            html.contains("href=\"https://flink.apache.org/x\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"https://flink.apache.org/2020/09/04/post/y.html\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"https://flink.apache.org/2020/09/04/post/#fn1\""),
+            "{html}"
+        );
         assert!(html.contains("src=\"https://cdn.example/i.png\""), "{html}");
         assert!(html.contains(
             "srcset=\"https://flink.apache.org/2020/09/04/post/a.png 1x, https://flink.apache.org/b.png 2x\""
@@ -308,7 +322,18 @@ mod tests {
              <a href=\"data:text/html,x\">d</a><center>kept</center><form><input type=text></form>",
             &bases(),
         );
-        for bad in ["<script", "onerror", "javascript:", "<iframe", "style=", "class=", "data:", "<form", "\u{1}", "type=\"text\""] {
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "style=",
+            "class=",
+            "data:",
+            "<form",
+            "\u{1}",
+            "type=\"text\"",
+        ] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("id=\"keep\""), "{html}");
@@ -317,7 +342,10 @@ mod tests {
 
     #[test]
     fn plain_text_of_titles() {
-        assert_eq!(plain("Flink &amp; <em>Friends</em> <script>x</script>"), "Flink & Friends");
+        assert_eq!(
+            plain("Flink &amp; <em>Friends</em> <script>x</script>"),
+            "Flink & Friends"
+        );
     }
 
     #[test]
@@ -326,6 +354,9 @@ mod tests {
             "<h1>Title</h1><p>One <a href=\"https://x.org/\">link</a> &amp; more.</p>\
              <ul><li>a</li><li>b</li></ul><pre><code>x  =  1\ny</code></pre>",
         );
-        assert_eq!(text, "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny");
+        assert_eq!(
+            text,
+            "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny"
+        );
     }
 }

@@ -174,7 +174,12 @@ fn kramdown_blocks(markdown: &str) -> std::borrow::Cow<'_, str> {
 
 fn strip_markdown_attr(line: &str) -> String {
     let mut line = line.to_string();
-    for attr in [" markdown=\"1\"", " markdown='1'", " markdown=1", " markdown=\"block\""] {
+    for attr in [
+        " markdown=\"1\"",
+        " markdown='1'",
+        " markdown=1",
+        " markdown=\"block\"",
+    ] {
         line = line.replace(attr, "");
     }
     line
@@ -186,7 +191,9 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_toc_links_to_them() {
-        let html = render(&format!("{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"));
+        let html = render(&format!(
+            "{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"
+        ));
         assert!(html.contains("<h1 id=\"the-past-month\">"), "{html}");
         assert!(html.contains("<h2 id=\"flink-1102\">"), "{html}");
         assert!(html.contains("<h1 id=\"own\">"), "{html}");
@@ -198,12 +205,16 @@ mod tests {
     #[test]
     fn duplicate_headings_get_unique_ids() {
         let html = render("## A\n\n## A\n");
-        assert!(html.contains("id=\"a\"") && html.contains("id=\"a-1\""), "{html}");
+        assert!(
+            html.contains("id=\"a\"") && html.contains("id=\"a-1\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn kramdown_markdown_attribute_renders_inside() {
-        let html = render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n");
+        let html =
+            render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n");
         assert!(html.contains("<strong>Note</strong>"), "{html}");
         assert!(html.contains("<em>this</em>"), "{html}");
         assert!(!html.contains("markdown="), "{html}");

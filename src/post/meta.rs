@@ -16,9 +16,27 @@ use crate::entry::Author;
 
 /// Front-matter keys herald reads; all others are kept in `extra`.
 const KNOWN: &[&str] = &[
-    "title", "id", "date", "publishDate", "updated", "lastmod", "last_modified_at", "author",
-    "authors", "author-twitter", "author_twitter", "tags", "categories", "category", "excerpt",
-    "description", "summary", "draft", "published", "slug", "url",
+    "title",
+    "id",
+    "date",
+    "publishDate",
+    "updated",
+    "lastmod",
+    "last_modified_at",
+    "author",
+    "authors",
+    "author-twitter",
+    "author_twitter",
+    "tags",
+    "categories",
+    "category",
+    "excerpt",
+    "description",
+    "summary",
+    "draft",
+    "published",
+    "slug",
+    "url",
 ];
 
 pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<Post, LineError> {
@@ -31,37 +49,61 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         Some(t) => plain(&t),
         None => first_heading(split.body).unwrap_or_else(|| name_slug.replace(['-', '_'], " ")),
     };
-    let published = match ["date", "publishDate"].iter().find(|k| front.contains_key(**k)) {
-        Some(key) => date_at(site, split, key)?,
-        None => match file_date {
-            Some((date, _)) => in_zone(date.and_hms_opt(0, 0, 0).expect("midnight exists"), site.tz),
-            None => {
-                return Err((
+    let published =
+        match ["date", "publishDate"]
+            .iter()
+            .find(|k| front.contains_key(**k))
+        {
+            Some(key) => date_at(site, split, key)?,
+            None => match file_date {
+                Some((date, _)) => {
+                    in_zone(date.and_hms_opt(0, 0, 0).expect("midnight exists"), site.tz)
+                }
+                None => return Err((
                     split.front_line,
-                    "no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md".into(),
-                ))
-            }
-        },
-    };
-    let updated = match ["updated", "lastmod", "last_modified_at"].iter().find(|k| front.contains_key(**k)) {
+                    "no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md"
+                        .into(),
+                )),
+            },
+        };
+    let updated = match ["updated", "lastmod", "last_modified_at"]
+        .iter()
+        .find(|k| front.contains_key(**k))
+    {
         Some(key) => date_at(site, split, key)?,
         None => published,
     };
     let published = published.with_timezone(&site.tz).fixed_offset();
     let updated = updated.with_timezone(&site.tz).fixed_offset();
 
-    let categories = strings(front.get("categories")).into_iter().chain(strings(front.get("category")));
+    let categories = strings(front.get("categories"))
+        .into_iter()
+        .chain(strings(front.get("category")));
     let categories: Vec<String> = categories.collect();
     let mut tags: Vec<String> = Vec::new();
-    for tag in strings(front.get("tags")).into_iter().chain(categories.iter().cloned()) {
+    for tag in strings(front.get("tags"))
+        .into_iter()
+        .chain(categories.iter().cloned())
+    {
         let tag = plain(&tag);
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
     }
 
-    let permalink = permalink_of(site, split, &title, name_slug, file_stem, published, &categories)?;
-    let id = front.get("id").and_then(scalar).unwrap_or_else(|| permalink.to_string());
+    let permalink = permalink_of(
+        site,
+        split,
+        &title,
+        name_slug,
+        file_stem,
+        published,
+        &categories,
+    )?;
+    let id = front
+        .get("id")
+        .and_then(scalar)
+        .unwrap_or_else(|| permalink.to_string());
     let draft = front.get("draft").and_then(Value::as_bool) == Some(true)
         || front.get("published").and_then(Value::as_bool) == Some(false);
     let excerpt = ["excerpt", "description", "summary"]
@@ -102,7 +144,10 @@ fn date_at(site: &Site, split: &Split<'_>, key: &str) -> Result<DateTime<FixedOf
     })
 }
 
-#[allow(clippy::too_many_arguments, reason = "each part of the permalink is its own input")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each part of the permalink is its own input"
+)]
 fn permalink_of(
     site: &Site,
     split: &Split<'_>,
@@ -117,17 +162,34 @@ fn permalink_of(
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
         Some(url) => format!("/{}", url.trim_start_matches('/')),
         None => {
-            let slug = match (front.get("slug").and_then(scalar), site.config.permalink_title) {
+            let slug = match (
+                front.get("slug").and_then(scalar),
+                site.config.permalink_title,
+            ) {
                 (Some(slug), _) => slug,
                 (None, TitleSource::Title) => hugo_slug(title),
                 (None, TitleSource::Filename) => name_slug.to_string(),
             };
-            let parts = Parts { date: published, title: &slug, categories, filename: file_stem };
+            let parts = Parts {
+                date: published,
+                title: &slug,
+                categories,
+                filename: file_stem,
+            };
             permalink::expand(&site.config.permalink, &parts)
         }
     };
-    let joined = if path.starts_with('/') { format!("{}{path}", site.base()) } else { path };
-    Url::parse(&joined).map_err(|e| (key_line(split, "url"), format!("permalink {joined:?} is not a URL: {e}")))
+    let joined = if path.starts_with('/') {
+        format!("{}{path}", site.base())
+    } else {
+        path
+    };
+    Url::parse(&joined).map_err(|e| {
+        (
+            key_line(split, "url"),
+            format!("permalink {joined:?} is not a URL: {e}"),
+        )
+    })
 }
 
 /// Every author shape real posts use: a list of maps (`- morsapaes: null` with `name:` and
@@ -139,9 +201,13 @@ fn authors(front: &Map<String, Value>) -> Vec<Author> {
         Some(value) => author(value).into_iter().collect(),
         None => Vec::new(),
     };
-    let twitter = front.get("author-twitter").or_else(|| front.get("author_twitter")).and_then(scalar);
+    let twitter = front
+        .get("author-twitter")
+        .or_else(|| front.get("author_twitter"))
+        .and_then(scalar);
     if let (Some(twitter), [only]) = (twitter, authors.as_mut_slice()) {
-        only.twitter.get_or_insert(twitter.trim_start_matches('@').to_string());
+        only.twitter
+            .get_or_insert(twitter.trim_start_matches('@').to_string());
     }
     authors
 }
@@ -150,12 +216,19 @@ fn author(value: &Value) -> Option<Author> {
     match value {
         Value::String(name) => Some(Author::named(plain(name))).filter(|a| !a.name.is_empty()),
         Value::Object(map) => {
-            let field = |k: &str| map.get(k).and_then(scalar).map(|s| plain(&s)).filter(|s| !s.is_empty());
+            let field = |k: &str| {
+                map.get(k)
+                    .and_then(scalar)
+                    .map(|s| plain(&s))
+                    .filter(|s| !s.is_empty())
+            };
             let name = field("name")
                 .or_else(|| map.iter().find(|(_, v)| v.is_null()).map(|(k, _)| plain(k)))?;
             Some(Author {
                 name,
-                uri: field("uri").or_else(|| field("url")).or_else(|| field("website")),
+                uri: field("uri")
+                    .or_else(|| field("url"))
+                    .or_else(|| field("website")),
                 email: field("email"),
                 twitter: field("twitter").map(|t| t.trim_start_matches('@').to_string()),
             })
@@ -194,7 +267,10 @@ fn first_heading(body: &str) -> Option<String> {
 /// An excerpt that holds only escaped HTML (`&lt;p&gt;…`) is unescaped once.
 fn unescape_html(text: &str) -> String {
     if text.contains("&lt;") && !text.contains('<') {
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
     } else {
         text.to_string()
     }

@@ -78,8 +78,12 @@ pub struct Loaded {
 /// Reads every post below `dir`. A broken post becomes a diagnostic; the others still load.
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     let paths = post_paths(dir)?;
-    let results: Vec<Result<Post, Diagnostic>> = paths.par_iter().map(|p| load_one(site, p)).collect();
-    let mut loaded = Loaded { files: paths.len(), ..Loaded::default() };
+    let results: Vec<Result<Post, Diagnostic>> =
+        paths.par_iter().map(|p| load_one(site, p)).collect();
+    let mut loaded = Loaded {
+        files: paths.len(),
+        ..Loaded::default()
+    };
     for result in results {
         match result {
             Ok(post) if keep(&post, filter) => loaded.posts.push(post),
@@ -108,14 +112,19 @@ fn post_paths(dir: &Path) -> Result<Vec<PathBuf>> {
         let entries = std::fs::read_dir(&dir)
             .with_context(|| format!("failed to read directory {}", dir.display()))?;
         for entry in entries {
-            let path = entry.with_context(|| format!("failed to read directory {}", dir.display()))?.path();
+            let path = entry
+                .with_context(|| format!("failed to read directory {}", dir.display()))?
+                .path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.starts_with('.') || name.starts_with("_index.") {
                 continue;
             }
             if path.is_dir() {
                 pending.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown")) {
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("md" | "markdown")
+            ) {
                 paths.push(path);
             }
         }
@@ -130,17 +139,34 @@ fn load_one(site: &Site, path: &Path) -> Result<Post, Diagnostic> {
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(Diagnostic::error(path, line, "file is not valid UTF-8 text"));
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            return Err(Diagnostic::error(
+                path,
+                line,
+                "file is not valid UTF-8 text",
+            ));
         }
     };
     if text.contains('\0') {
         let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() + 1;
-        return Err(Diagnostic::error(path, line, "file holds NUL bytes: not a text post"));
+        return Err(Diagnostic::error(
+            path,
+            line,
+            "file holds NUL bytes: not a text post",
+        ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
-    let split = front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    let split =
+        front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
     meta::post_from(site, path, &split).map_err(|(line, msg)| Diagnostic::error(path, line, msg))
 }
 
@@ -153,12 +179,16 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// A renderer for one site.
     pub fn new(site: &'a Site) -> Renderer<'a> {
-        Renderer { site, sanitizer: Sanitizer::new() }
+        Renderer {
+            site,
+            sanitizer: Sanitizer::new(),
+        }
     }
 
     /// Renders posts in parallel, keeping their order; warnings are returned beside them.
     pub fn render_all(&self, posts: &[Post]) -> (Vec<Entry>, Vec<Diagnostic>) {
-        let rendered: Vec<(Entry, Vec<Diagnostic>)> = posts.par_iter().map(|p| self.render(p)).collect();
+        let rendered: Vec<(Entry, Vec<Diagnostic>)> =
+            posts.par_iter().map(|p| self.render(p)).collect();
         let mut diagnostics = Vec::new();
         let entries = rendered
             .into_iter()
@@ -172,17 +202,27 @@ impl<'a> Renderer<'a> {
 
     /// Renders one post.
     pub fn render(&self, post: &Post) -> (Entry, Vec<Diagnostic>) {
-        let bases = Bases { site: self.site.base().to_string(), page: post.permalink.clone() };
+        let bases = Bases {
+            site: self.site.base().to_string(),
+            page: post.permalink.clone(),
+        };
         let mut warnings = Vec::new();
         let mut html_of = |markdown: &str, first_line: usize| {
             let expanded = shortcodes::expand(markdown, self.site);
             for (line, message) in expanded.warnings {
                 warnings.push(Diagnostic::warning(&post.path, first_line + line, message));
             }
-            let (before_more, _) = expanded.text.split_once("<!--more-->").unwrap_or((&expanded.text, ""));
+            let (before_more, _) = expanded
+                .text
+                .split_once("<!--more-->")
+                .unwrap_or((&expanded.text, ""));
             let more = (before_more.len() < expanded.text.len())
                 .then(|| self.sanitizer.clean(&markdown::render(before_more), &bases));
-            (self.sanitizer.clean(&markdown::render(&expanded.text), &bases), more)
+            (
+                self.sanitizer
+                    .clean(&markdown::render(&expanded.text), &bases),
+                more,
+            )
         };
         let (content_html, more) = html_of(&post.body, post.body_line);
         let content_text = to_text(&content_html);

@@ -60,7 +60,8 @@ pub(crate) fn hugo_slug(text: &str) -> String {
     let mut hyphen = false;
     let mut was_hyphen = false;
     for c in text.chars() {
-        let allowed = c.is_alphanumeric() || matches!(c, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@');
+        let allowed = c.is_alphanumeric()
+            || matches!(c, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@');
         if allowed {
             was_hyphen = c == '-';
             if hyphen && !was_hyphen {
@@ -82,7 +83,10 @@ mod tests {
     #[test]
     fn hugo_slugs() {
         let cases = [
-            ("Flink Community Update - August'20", "flink-community-update-august20"),
+            (
+                "Flink Community Update - August'20",
+                "flink-community-update-august20",
+            ),
             ("Apache Flink 0.6 available", "apache-flink-0.6-available"),
             ("Upcoming Events", "upcoming-events"),
             ("  Spaces   everywhere ", "spaces-everywhere"),
@@ -96,9 +100,23 @@ mod tests {
     fn jekyll_pattern_with_categories() {
         let date = DateTime::parse_from_rfc3339("2014-08-26T10:00:00+02:00").unwrap();
         let cats = ["news".to_string()];
-        let parts = Parts { date, title: "release-0.6", categories: &cats, filename: "x" };
-        assert_eq!(expand("/:categories/:year/:month/:day/:title.html", &parts), "/news/2014/08/26/release-0.6.html");
-        let parts = Parts { categories: &[], ..parts };
-        assert_eq!(expand("/:categories/:year/:month/:day/:title.html", &parts), "/2014/08/26/release-0.6.html");
+        let parts = Parts {
+            date,
+            title: "release-0.6",
+            categories: &cats,
+            filename: "x",
+        };
+        assert_eq!(
+            expand("/:categories/:year/:month/:day/:title.html", &parts),
+            "/news/2014/08/26/release-0.6.html"
+        );
+        let parts = Parts {
+            categories: &[],
+            ..parts
+        };
+        assert_eq!(
+            expand("/:categories/:year/:month/:day/:title.html", &parts),
+            "/2014/08/26/release-0.6.html"
+        );
     }
 }

@@ -23,10 +23,16 @@ pub(crate) struct Expanded {
 pub(crate) fn expand(body: &str, site: &Site) -> Expanded {
     let body = code_blocks(body);
     if !body.contains("{{") && !body.contains("{%") {
-        return Expanded { text: body, warnings: Vec::new() };
+        return Expanded {
+            text: body,
+            warnings: Vec::new(),
+        };
     }
     let code = code_ranges(&body);
-    let mut out = Expanded { text: String::with_capacity(body.len()), warnings: Vec::new() };
+    let mut out = Expanded {
+        text: String::with_capacity(body.len()),
+        warnings: Vec::new(),
+    };
     let mut rest = 0; // start of the part of `body` not yet copied
     let mut search = 0;
     let mut in_code = code.iter().peekable();
@@ -37,7 +43,9 @@ pub(crate) fn expand(body: &str, site: &Site) -> Expanded {
         if in_code.peek().is_some_and(|r| r.start <= start) {
             continue;
         }
-        let Some(tag) = Tag_::parse(&body[start..]) else { continue };
+        let Some(tag) = Tag_::parse(&body[start..]) else {
+            continue;
+        };
         out.text.push_str(&body[rest..start]);
         let line = body[..start].matches('\n').count();
         let mut end = start + tag.len;
@@ -120,14 +128,23 @@ impl<'a> Tag_<'a> {
             return None; // not a tag, just braces in prose
         }
         let inner = inner.trim_matches('-').trim();
-        Some(Tag_ { kind, inner, len: close_at + close.len() })
+        Some(Tag_ {
+            kind,
+            inner,
+            len: close_at + close.len(),
+        })
     }
 
     /// The tag's name; a closing tag's name keeps its slash (`{{< / x >}}` is `/x`).
     fn name(&self) -> String {
         match self.inner.strip_prefix('/') {
             Some(rest) => format!("/{}", rest.split_whitespace().next().unwrap_or("")),
-            None => self.inner.split_whitespace().next().unwrap_or("").to_string(),
+            None => self
+                .inner
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string(),
         }
     }
 
@@ -144,7 +161,9 @@ impl<'a> Tag_<'a> {
                 let key = self.argument().unwrap_or("");
                 match site.param(key) {
                     Some(value) => text(absolute_scheme(value)),
-                    None => Err(format!("unknown param `{key}` in `{{{{< param {key} >}}}}`")),
+                    None => Err(format!(
+                        "unknown param `{key}` in `{{{{< param {key} >}}}}`"
+                    )),
                 }
             }
             (Kind::Shortcode, "relref" | "ref") => {
@@ -155,13 +174,20 @@ impl<'a> Tag_<'a> {
             (Kind::LiquidTag, "raw") => Ok(Expansion::Raw),
             (Kind::LiquidOutput, _) => {
                 let expr = self.inner.split('|').next().unwrap_or("").trim();
-                match expr.strip_prefix("site.").and_then(|key| site_variable(site, key)) {
+                match expr
+                    .strip_prefix("site.")
+                    .and_then(|key| site_variable(site, key))
+                {
                     Some(value) => text(value),
                     None => Err(format!("unknown variable `{{{{ {expr} }}}}`: removed")),
                 }
             }
-            (Kind::Shortcode, _) => Err(format!("unknown shortcode `{name}`: tags removed, inner text kept")),
-            (Kind::LiquidTag, _) => Err(format!("unknown tag `{{% {name} %}}`: tag removed, inner text kept")),
+            (Kind::Shortcode, _) => Err(format!(
+                "unknown shortcode `{name}`: tags removed, inner text kept"
+            )),
+            (Kind::LiquidTag, _) => Err(format!(
+                "unknown tag `{{% {name} %}}`: tag removed, inner text kept"
+            )),
         }
     }
 }
@@ -177,7 +203,10 @@ fn absolute_scheme(value: String) -> String {
 /// The site URL of a page named in `relref`, e.g. `downloads` → `https://site/downloads/`.
 fn page_url(site: &Site, target: &str) -> String {
     let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
-    let path = path.trim_start_matches('/').trim_end_matches(".md").trim_end_matches("/_index");
+    let path = path
+        .trim_start_matches('/')
+        .trim_end_matches(".md")
+        .trim_end_matches("/_index");
     let mut url = format!("{}/{}", site.base(), path);
     if !path.is_empty() && !url.ends_with('/') {
         url.push('/');
@@ -229,7 +258,10 @@ fn code_blocks(body: &str) -> String {
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let marker: String = trimmed.chars().take_while(|&c| c == '`' || c == '~').collect();
+            let marker: String = trimmed
+                .chars()
+                .take_while(|&c| c == '`' || c == '~')
+                .collect();
             fence = Some(marker);
             out.push_str(line);
         } else if let Some(lang) = highlight_open(trimmed) {
@@ -279,20 +311,40 @@ mod tests {
     use crate::config::Config;
 
     fn site() -> Site {
-        let mut config = Config { base_url: "https://flink.apache.org".into(), ..Config::default() };
-        config.params.insert("DocsBaseUrl".into(), "//nightlies.apache.org/flink/".into());
-        config.params.insert("DOCS_BASE_URL".into(), "https://nightlies.apache.org/flink/".into());
+        let mut config = Config {
+            base_url: "https://flink.apache.org".into(),
+            ..Config::default()
+        };
+        config
+            .params
+            .insert("DocsBaseUrl".into(), "//nightlies.apache.org/flink/".into());
+        config.params.insert(
+            "DOCS_BASE_URL".into(),
+            "https://nightlies.apache.org/flink/".into(),
+        );
         Site::new(config, ".".into()).unwrap()
     }
 
     #[test]
     fn expands_each_kind_of_tag() {
         let cases = [
-            ("[a]({{< param DocsBaseUrl >}}x/)", "[a](https://nightlies.apache.org/flink/x/)"),
-            ("[a]({{% param \"DocsBaseUrl\" %}}x/)", "[a](https://nightlies.apache.org/flink/x/)"),
-            ("[a]({{site.DOCS_BASE_URL}}x)", "[a](https://nightlies.apache.org/flink/x)"),
+            (
+                "[a]({{< param DocsBaseUrl >}}x/)",
+                "[a](https://nightlies.apache.org/flink/x/)",
+            ),
+            (
+                "[a]({{% param \"DocsBaseUrl\" %}}x/)",
+                "[a](https://nightlies.apache.org/flink/x/)",
+            ),
+            (
+                "[a]({{site.DOCS_BASE_URL}}x)",
+                "[a](https://nightlies.apache.org/flink/x)",
+            ),
             ("[a]({{ site.baseurl }}/img.png)", "[a](/img.png)"),
-            ("see {{< relref \"downloads\" >}}", "see https://flink.apache.org/downloads/"),
+            (
+                "see {{< relref \"downloads\" >}}",
+                "see https://flink.apache.org/downloads/",
+            ),
             ("{% raw %}{{ x }}{% endraw %}", "{{ x }}"),
             ("a {%toc%} b", format!("a \n{TOC_MARKER}\n b").leak()),
         ];
@@ -312,7 +364,10 @@ mod tests {
     #[test]
     fn highlight_blocks_become_fences() {
         let input = "a\n{{< highlight java >}}\nint x = {{ y }};\n{{< /highlight >}}\nb\n";
-        assert_eq!(expand(input, &site()).text, "a\n````java\nint x = {{ y }};\n````\nb\n");
+        assert_eq!(
+            expand(input, &site()).text,
+            "a\n````java\nint x = {{ y }};\n````\nb\n"
+        );
         let input = "{% highlight scala %}\nval x\n{% endhighlight %}\n";
         assert_eq!(expand(input, &site()).text, "````scala\nval x\n````\n");
     }
@@ -322,6 +377,12 @@ mod tests {
         let got = expand("x\n{{< note >}}Careful{{< /note >}} {% unknown %}", &site());
         assert_eq!(got.text, "x\nCareful ");
         assert_eq!(got.warnings.len(), 3);
-        assert_eq!(got.warnings[0], (1, "unknown shortcode `note`: tags removed, inner text kept".into()));
+        assert_eq!(
+            got.warnings[0],
+            (
+                1,
+                "unknown shortcode `note`: tags removed, inner text kept".into()
+            )
+        );
     }
 }

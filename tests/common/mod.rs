@@ -1,0 +1,69 @@
+//! Helpers shared by the behaviour tests: running the real binary and finding the corpus.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this module"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared corpus of real posts beside the repository.
+pub fn corpus() -> PathBuf {
+    let corpus = root().join("../shared/corpus");
+    assert!(
+        corpus.is_dir(),
+        "the real posts are expected at {}",
+        corpus.display()
+    );
+    corpus
+}
+
+/// Runs herald with `args` in `dir`.
+pub fn herald(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("HERALD_LOG")
+        .output()
+        .expect("herald runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The entries herald prints with `entries --json`.
+pub fn entries_json(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = args.to_vec();
+    all.extend(["entries", "--json"]);
+    let out = herald(dir, &all);
+    assert!(out.status.success(), "entries failed: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("entries --json prints JSON")
+}
+
+/// Writes `files` (name, content) into a new temporary posts folder with a minimal config.
+pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "title = \"Test\"\nbase_url = \"https://blog.example.org\"\ntimezone = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.path().join("posts").join(name), content).unwrap();
+    }
+    dir
+}

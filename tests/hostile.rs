@@ -1,0 +1,179 @@
+//! Hostile and broken posts: each gives a clear `path:line` error or clean output, never a
+//! panic, and the other posts are still read.
+
+mod common;
+
+use common::{entries_json, herald, site_with, stderr, stdout};
+
+const GOOD: &[u8] = b"---\ntitle: Good\ndate: 2020-09-01\n---\nFine.\n";
+
+/// Runs `check` on the good post plus `bad`, returning (exit code, stdout, stderr).
+fn check_with(name: &str, bad: &[u8]) -> (i32, String, String) {
+    let site = site_with(&[("2020-09-01-good.md", GOOD), (name, bad)]);
+    let out = herald(site.path(), &["check"]);
+    let code = out.status.code().expect("exited, not killed by a signal");
+    (code, stdout(&out), stderr(&out))
+}
+
+#[test]
+fn broken_posts_are_reported_with_path_and_line() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("unclosed.md", b"---\ntitle: x\ndate: 2020-01-01\nbody\n", "posts/unclosed.md:1: error: front matter opened with `---` is never closed"),
+        ("yaml.md", b"---\ntitle: x\nauthors: [a\ndate: 2020-01-01\n---\n", "posts/yaml.md:4: error: invalid YAML front matter: did not find expected ',' or ']'"),
+        ("date.md", b"---\ntitle: x\n\ndate: next tuesday\n---\n", "posts/date.md:4: error: cannot read `date: next tuesday` as a date"),
+        ("binary.md", b"---\ntitle: x\n---\n\x00\x01\x02\x7f\x00garbage", "posts/binary.md:4: error: file holds NUL bytes: not a text post"),
+        ("utf8.md", b"---\ntitle: x\n---\nline\n\xff\xfe bad", "posts/utf8.md:5: error: file is not valid UTF-8 text"),
+        ("nodate.md", b"---\ntitle: x\n---\ntext", "posts/nodate.md:2: error: no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md"),
+        ("toml.md", b"+++\ntitle = \"x\"\ndate = \n+++\n", "posts/toml.md:3: error: invalid TOML front matter"),
+    ];
+    for (name, content, want) in cases {
+        let (code, out, err) = check_with(name, content);
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(
+            err.lines().any(|l| l.starts_with(want)),
+            "{name}: wanted `{want}` in\n{err}"
+        );
+        assert_eq!(out, "2 posts, 1 errors, 0 warnings\n", "{name}");
+    }
+}
+
+#[test]
+fn empty_and_huge_posts_load_cleanly() {
+    let huge = format!(
+        "---\ntitle: Huge\ndate: 2020-09-02\n---\n{}",
+        "Some *words* and [a link](/x).\n\n".repeat(170_000)
+    );
+    assert!(huge.len() > 5_000_000);
+    let site = site_with(&[
+        ("2020-09-03-empty.md", b""),
+        ("2020-09-02-huge.md", huge.as_bytes()),
+    ]);
+    let out = herald(site.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entries = entries_json(site.path(), &[]);
+    assert_eq!(entries[0]["title"], "empty");
+    assert_eq!(entries[0]["content_html"], "");
+    assert_eq!(entries[1]["title"], "Huge");
+    assert!(entries[1]["content_html"]
+        .as_str()
+        .unwrap()
+        .contains("href=\"https://blog.example.org/x\""));
+}
+
+#[test]
+fn script_payloads_are_removed_everywhere() {
+    let post = br#"---
+title: "<script>alert(1)</script>Hello <img src=x onerror=alert(2)>world"
+date: 2020-09-01
+author: "<b onmouseover=alert(3)>Mallory</b><script>alert(4)</script>"
+excerpt: "<a href=\"javascript:alert(5)\">click</a> <iframe src=\"https://evil.example\"></iframe>"
+---
+<script>alert(6)</script>
+<img src="/a.png" onerror="alert(7)">
+<a href="javascript:alert(8)">j</a> <a href="vbscript:x">v</a> <a href="data:text/html;base64,xx">d</a>
+<svg onload="alert(9)"></svg><object data="x"></object><embed src="x"><form action="/x"><input></form>
+<p style="background:url(javascript:alert(10))" onclick="alert(11)">text</p>
+
+[md link](javascript:alert(12))
+"#;
+    let site = site_with(&[("2020-09-01-evil.md", post)]);
+    let entries = entries_json(site.path(), &[]);
+    let entry = serde_json::to_string(&entries[0]).unwrap().to_lowercase();
+    for bad in [
+        "<script",
+        "alert(",
+        "onerror",
+        "onmouseover",
+        "onclick",
+        "onload",
+        "javascript:",
+        "vbscript:",
+        "data:text",
+        "<iframe",
+        "<svg",
+        "<object",
+        "<embed",
+        "<form",
+        "style=",
+    ] {
+        assert!(!entry.contains(bad), "`{bad}` survived: {entry}");
+    }
+    assert_eq!(entries[0]["title"], "Hello world");
+    assert_eq!(entries[0]["authors"][0]["name"], "Mallory");
+    assert!(
+        entry.contains("src=\\\"https://blog.example.org/a.png\\\""),
+        "{entry}"
+    );
+}
+
+#[test]
+fn drafts_and_future_posts_are_left_out_unless_asked_for() {
+    let site = site_with(&[
+        ("2020-09-01-draft.md", b"---\ntitle: D\ndraft: true\n---\n"),
+        (
+            "2020-09-02-unpublished.md",
+            b"---\ntitle: U\npublished: false\n---\n",
+        ),
+        (
+            "2020-09-03-future.md",
+            b"---\ntitle: F\ndate: 2030-01-01\n---\n",
+        ),
+        ("2020-09-04-normal.md", b"---\ntitle: N\n---\n"),
+    ]);
+    let titles = |args: &[&str]| -> Vec<String> {
+        entries_json(site.path(), args)
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let now = ["--now", "2021-01-01T00:00:00Z"];
+    assert_eq!(titles(&now), ["N"]);
+    assert_eq!(titles(&[&now[..], &["--drafts"]].concat()), ["N", "U", "D"]);
+    assert_eq!(titles(&[&now[..], &["--future"]].concat()), ["F", "N"]);
+}
+
+#[test]
+fn front_matter_variants_all_load() {
+    let site = site_with(&[
+        ("2020-01-01-crlf.md", b"\xef\xbb\xbf--- \r\ntitle: CRLF &amp; BOM\r\ndate: 2016-08-11 9:00:00\r\n---\r\nbody\r\n"),
+        ("toml.md", b"+++\ntitle = \"TOML\"\ndate = 2020-01-02T03:04:05Z\ntags = [\"a\", \"b\"]\n+++\nbody"),
+        ("2020-01-03-no-front-matter.md", b"# From the heading\n\ntext"),
+        ("2020-01-04-dots.md", b"---\ntitle: Dots\ncategories: news release\nlastmod: 2020-02-01 10:00:00 -0700\nmy_key: kept\n...\nbody"),
+    ]);
+    let entries = entries_json(site.path(), &[]);
+    let by_title = |t: &str| {
+        entries
+            .iter()
+            .find(|e| e["title"] == t)
+            .unwrap_or_else(|| panic!("{t} missing"))
+    };
+    assert_eq!(
+        by_title("CRLF & BOM")["published"],
+        "2016-08-11T09:00:00+02:00"
+    );
+    assert_eq!(by_title("TOML")["tags"], serde_json::json!(["a", "b"]));
+    assert_eq!(by_title("TOML")["published"], "2020-01-02T04:04:05+01:00");
+    assert_eq!(
+        by_title("From the heading")["published"],
+        "2020-01-03T00:00:00+01:00"
+    );
+    let dots = by_title("Dots");
+    assert_eq!(dots["tags"], serde_json::json!(["news", "release"]));
+    assert_eq!(dots["updated"], "2020-02-01T18:00:00+01:00");
+    assert_eq!(dots["extra"]["my_key"], "kept");
+    assert_eq!(
+        dots["permalink"],
+        "https://blog.example.org/2020/01/04/dots/"
+    );
+}
+
+#[test]
+fn unknown_shortcode_is_a_warning_with_its_line() {
+    let (code, out, err) = check_with(
+        "2020-09-02-sc.md",
+        b"---\ntitle: S\n---\n\nText {{< gist abc >}} more.\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.trim(), "posts/2020-09-02-sc.md:5: warning: unknown shortcode `gist`: tags removed, inner text kept");
+    assert_eq!(out, "2 posts, 0 errors, 1 warnings\n");
+}
