@@ -9,8 +9,10 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::Site;
-use crate::diag::Severity;
-use crate::post::{self, Filter, Renderer};
+use crate::diag::{Diagnostic, Severity};
+use crate::entry::Entry;
+use crate::feed::{self, lint, Format};
+use crate::post::{self, Filter, Loaded, Renderer};
 
 /// Turn a folder of blog posts into feeds and a weekly email digest.
 #[derive(Debug, Parser)]
@@ -42,13 +44,19 @@ pub struct Cli {
 /// herald's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load every post and report every problem as `path:line: error: message`.
+    /// Load every post, lint the feeds it would write, and report every problem.
     Check,
     /// Print the entry model of every post.
     Entries {
         /// Print JSON (the only format for now).
         #[arg(long)]
         json: bool,
+    },
+    /// Write the RSS, Atom and JSON feeds.
+    Build {
+        /// Output directory (default: `[feeds] out_dir`).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -69,44 +77,98 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
         now: cli.now.unwrap_or(world.now),
     };
     let loaded = post::load(&site, &dir, &filter)?;
-    match cli.command {
-        Command::Check => {
-            let (_, warnings) = Renderer::new(&site).render_all(&loaded.posts);
-            let mut all = loaded.diagnostics;
-            all.extend(warnings);
-            all.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-            let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-            let mut err = std::io::stderr().lock();
-            for d in &all {
-                writeln!(err, "{d}")?;
-            }
-            println!(
-                "{} posts, {errors} errors, {} warnings",
-                loaded.files,
-                all.len() - errors
-            );
-            Ok(if errors > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Command::Entries { .. } => {
-            for d in &loaded.diagnostics {
-                eprintln!("{d}");
-            }
-            let (entries, warnings) = Renderer::new(&site).render_all(&loaded.posts);
-            for d in &warnings {
-                tracing::warn!("{d}");
-            }
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
-            writeln!(out)?;
-            Ok(if loaded.diagnostics.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+    match &cli.command {
+        Command::Check => check(&site, loaded),
+        Command::Entries { .. } => entries(&site, &loaded),
+        Command::Build { out } => {
+            let out = out
+                .clone()
+                .unwrap_or_else(|| site.resolve(&site.config.feeds.out_dir));
+            build(&site, &loaded, &out)
         }
     }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn check(site: &Site, loaded: Loaded) -> Result<ExitCode> {
+    let all_posts: Vec<_> = loaded.posts.iter().collect();
+    let (entries, warnings) = Renderer::new(site).render_all(&all_posts);
+    let mut all = loaded.diagnostics;
+    all.extend(warnings);
+    all.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    print_diagnostics(&all);
+    let mut errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = all.len() - errors;
+    for file in feed::render(site, &entries)? {
+        let findings = match file.format {
+            Format::Rss => lint::rss(&file.bytes),
+            Format::Atom => lint::atom(&file.bytes),
+            Format::Json => Vec::new(),
+        };
+        for finding in &findings {
+            eprintln!("{}: error: {finding}", file.path.display());
+        }
+        errors += findings.len();
+    }
+    println!(
+        "{} posts, {errors} errors, {warnings} warnings",
+        loaded.files
+    );
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn entries(site: &Site, loaded: &Loaded) -> Result<ExitCode> {
+    print_diagnostics(&loaded.diagnostics);
+    let all_posts: Vec<_> = loaded.posts.iter().collect();
+    let (entries, warnings) = Renderer::new(site).render_all(&all_posts);
+    for d in &warnings {
+        tracing::warn!("{d}");
+    }
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
+    writeln!(out)?;
+    Ok(if loaded.diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Renders the entries the feeds show (and only those) and writes the feeds.
+fn build(site: &Site, loaded: &Loaded, out: &std::path::Path) -> Result<ExitCode> {
+    print_diagnostics(&loaded.diagnostics);
+    let feeds = &site.config.feeds;
+    let shown = post::shown_in_feeds(&loaded.posts, feeds.limit, feeds.per_tag);
+    let (entries, warnings): (Vec<Entry>, _) = Renderer::new(site).render_all(&shown);
+    for d in &warnings {
+        tracing::warn!("{d}");
+    }
+    let files = feed::render(site, &entries)?;
+    feed::write(out, &files)?;
+    eprintln!(
+        "wrote {} feeds of {} posts to {} ({} posts with errors)",
+        files.len(),
+        entries.len().min(if feeds.limit == 0 {
+            usize::MAX
+        } else {
+            feeds.limit
+        }),
+        out.display(),
+        loaded.diagnostics.len()
+    );
+    Ok(if loaded.diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -8,6 +8,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use url::Url;
 
+use crate::feed::FeedConfig;
+
 /// Everything herald reads from `config.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -35,6 +37,8 @@ pub struct Config {
     pub summary_length: usize,
     /// Site variables for `{{< param X >}}` and `{{ site.X }}`.
     pub params: BTreeMap<String, toml::Value>,
+    /// `[feeds]`: which feeds are written, and how.
+    pub feeds: FeedConfig,
 }
 
 /// Where the `:title` part of a permalink comes from.
@@ -61,6 +65,7 @@ impl Default for Config {
             author: None,
             summary_length: 300,
             params: BTreeMap::new(),
+            feeds: FeedConfig::default(),
         }
     }
 }
@@ -121,6 +126,11 @@ impl Site {
             tz,
             root,
         })
+    }
+
+    /// A path from the config, resolved against the config file's directory.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        normalize(&self.root.join(path))
     }
 
     /// The posts directory, resolved against the config file's directory.

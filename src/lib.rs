@@ -8,4 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod entry;
+pub mod feed;
+pub mod fsutil;
 pub mod post;

@@ -139,6 +139,7 @@ fn decode_entities(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&nbsp;", "\u{a0}")
+        .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
 

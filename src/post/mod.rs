@@ -23,6 +23,7 @@ use crate::diag::Diagnostic;
 use crate::entry::{Author, Entry};
 pub(crate) use html::{attribute, plain, to_text};
 use html::{Bases, Sanitizer};
+pub(crate) use markdown::slug;
 
 /// Which posts to keep.
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +96,32 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         .posts
         .sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
     Ok(loaded)
+}
+
+/// The posts that feeds of `limit` entries (0: all) show, overall and per tag when asked:
+/// only these need rendering. `posts` is sorted newest first and so is the result.
+pub fn shown_in_feeds(posts: &[Post], limit: usize, per_tag: bool) -> Vec<&Post> {
+    if limit == 0 {
+        return posts.iter().collect();
+    }
+    let mut per_tag_count: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    posts
+        .iter()
+        .enumerate()
+        .filter(|(i, post)| {
+            let mut shown = *i < limit;
+            if per_tag {
+                for tag in &post.tags {
+                    let count = per_tag_count.entry(tag).or_default();
+                    *count += 1;
+                    shown |= *count <= limit;
+                }
+            }
+            shown
+        })
+        .map(|(_, post)| post)
+        .collect()
 }
 
 fn keep(post: &Post, filter: &Filter) -> bool {
@@ -186,7 +213,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders posts in parallel, keeping their order; warnings are returned beside them.
-    pub fn render_all(&self, posts: &[Post]) -> (Vec<Entry>, Vec<Diagnostic>) {
+    pub fn render_all(&self, posts: &[&Post]) -> (Vec<Entry>, Vec<Diagnostic>) {
         let rendered: Vec<(Entry, Vec<Diagnostic>)> =
             posts.par_iter().map(|p| self.render(p)).collect();
         let mut diagnostics = Vec::new();
@@ -268,7 +295,7 @@ fn text_summary(text: &str, length: usize) -> String {
         summary.push_str(word);
     }
     let mut html = String::from("<p>");
-    pulldown_cmark_escape::escape_html(&mut html, &summary).expect("writing to a String");
+    pulldown_cmark_escape::escape_html_body_text(&mut html, &summary).expect("writing to a String");
     html.push_str("</p>");
     html
 }

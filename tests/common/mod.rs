@@ -67,3 +67,32 @@ pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The Python with the test peers installed (`scripts/test` makes it).
+pub fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("HERALD_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = root().join("target/py/bin/python");
+    assert!(
+        venv.exists(),
+        "these tests talk to real Python peers: run ./scripts/test, which installs them"
+    );
+    venv
+}
+
+/// Runs a Python script from tests/py with `args`, asserting it succeeds; returns stdout.
+pub fn run_python(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(python())
+        .arg(root().join("tests/py").join(script))
+        .args(args)
+        .output()
+        .expect("python runs");
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{text}{}",
+        stderr(&out)
+    );
+    text
+}

@@ -1,0 +1,115 @@
+//! Atom 1.0 with `atom_syndication`: an author on every entry (the site's when the post names
+//! none), `summary` and `content type="html"`, RFC 3339 dates, and a self link.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use atom_syndication::extension::{Extension, ExtensionMap};
+use atom_syndication::{
+    Category, Content, Entry as AtomEntry, Feed as AtomFeed, Generator, Link, Person, Text,
+};
+
+use super::rss::MEDIA_NS;
+use super::Feed;
+use crate::entry::Entry;
+
+pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
+    let site = &feed.site.config;
+    let mut atom = AtomFeed {
+        id: feed.self_url.clone(),
+        title: Text::plain(feed.title.clone()),
+        updated: feed.updated,
+        subtitle: (!site.description.is_empty()).then(|| Text::plain(site.description.clone())),
+        links: vec![
+            link(&feed.home(), "alternate", "text/html"),
+            link(&feed.self_url, "self", "application/atom+xml"),
+        ],
+        generator: Some(Generator {
+            value: "herald".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        icon: site.feeds.icon.clone(),
+        logo: site.feeds.logo.clone(),
+        lang: Some(site.language.clone()),
+        entries: feed.entries.iter().map(|e| entry(feed, e)).collect(),
+        ..AtomFeed::default()
+    };
+    if feed.entries.iter().any(|e| e.image.is_some()) {
+        atom.namespaces.insert("media".into(), MEDIA_NS.into());
+    }
+    let mut bytes = br#"<?xml version="1.0" encoding="UTF-8"?>"#.to_vec();
+    bytes.push(b'\n');
+    let mut bytes = atom
+        .write_with_config(bytes, config())
+        .context("failed to write Atom")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn config() -> atom_syndication::WriteConfig {
+    atom_syndication::WriteConfig {
+        write_document_declaration: false,
+        indent_size: Some(2),
+    }
+}
+
+fn link(href: &str, rel: &str, mime_type: &str) -> Link {
+    Link {
+        href: href.into(),
+        rel: rel.into(),
+        mime_type: Some(mime_type.into()),
+        ..Link::default()
+    }
+}
+
+fn entry(feed: &Feed<'_>, entry: &Entry) -> AtomEntry {
+    let mut extensions = ExtensionMap::new();
+    if let Some(image) = &entry.image {
+        // atom_syndication 0.12 writes extension attributes without escaping them (the rss
+        // crate does escape), so escape here; the feed lint's well-formedness check guards it.
+        let url = quick_xml::escape::escape(image.as_str()).into_owned();
+        let thumbnail = Extension {
+            name: "media:thumbnail".into(),
+            attrs: BTreeMap::from([("url".to_string(), url)]),
+            ..Extension::default()
+        };
+        extensions.insert(
+            "media".into(),
+            BTreeMap::from([("thumbnail".to_string(), vec![thumbnail])]),
+        );
+    }
+    AtomEntry {
+        id: entry.id.clone(),
+        title: Text::plain(entry.title.clone()),
+        updated: entry.updated,
+        published: Some(entry.published),
+        authors: feed
+            .authors_of(entry)
+            .iter()
+            .map(|a| Person {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                uri: a.uri.clone(),
+                ..Person::default()
+            })
+            .collect(),
+        categories: entry
+            .tags
+            .iter()
+            .map(|t| Category {
+                term: t.clone(),
+                ..Category::default()
+            })
+            .collect(),
+        links: vec![link(&entry.permalink, "alternate", "text/html")],
+        summary: Some(Text::html(entry.summary_html.clone())),
+        content: feed.full().then(|| Content {
+            value: Some(entry.content_html.clone()),
+            content_type: Some("html".into()),
+            ..Content::default()
+        }),
+        extensions,
+        ..AtomEntry::default()
+    }
+}

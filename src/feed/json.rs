@@ -1,0 +1,104 @@
+//! JSON Feed 1.1 with serde: `summary`, `content_html` and `content_text` per item.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::Feed;
+use crate::entry::format_rfc3339;
+
+/// The generator named in every feed.
+pub(crate) const GENERATOR: &str = concat!("herald ", env!("CARGO_PKG_VERSION"));
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    favicon: Option<&'a str>,
+    language: &'a str,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    content_text: &'a str,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    date_published: String,
+    date_modified: String,
+    authors: Vec<Author>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Author {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
+    let site = &feed.site.config;
+    let full = feed.full();
+    let json = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &feed.title,
+        home_page_url: feed.home(),
+        feed_url: &feed.self_url,
+        description: &site.description,
+        icon: site.feeds.logo.as_deref(),
+        favicon: site.feeds.icon.as_deref(),
+        language: &site.language,
+        items: feed
+            .entries
+            .iter()
+            .map(|e| Item {
+                id: &e.id,
+                url: &e.permalink,
+                title: &e.title,
+                content_html: if full {
+                    &e.content_html
+                } else {
+                    &e.summary_html
+                },
+                content_text: if full {
+                    &e.content_text
+                } else {
+                    &e.summary_text
+                },
+                summary: &e.summary_text,
+                image: e.image.as_deref(),
+                date_published: format_rfc3339(&e.published),
+                date_modified: format_rfc3339(&e.updated),
+                authors: feed
+                    .authors_of(e)
+                    .iter()
+                    .map(|a| Author {
+                        name: a.name.clone(),
+                        url: a.uri.clone().or_else(|| {
+                            a.twitter
+                                .as_ref()
+                                .map(|t| format!("https://twitter.com/{t}"))
+                        }),
+                    })
+                    .collect(),
+                tags: &e.tags,
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&json).context("failed to write JSON Feed")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,529 @@
+//! Lints a written feed against the rule classes of the W3C Feed Validation Service:
+//! well-formed XML, dates, absolute links and ids, unique ids, a self link, RSS `author` as
+//! an email, an author for every Atom entry, and content free of active markup.
+
+use std::collections::HashSet;
+
+use chrono::DateTime;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use url::Url;
+
+/// One element of a parsed feed: name (with prefix), attributes, text and children.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    fn first(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+fn parse(xml: &[u8]) -> Result<Element, String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut stack = vec![Element::default()];
+    let mut buf = Vec::new();
+    let err =
+        |e: &dyn std::fmt::Display, pos: u64| format!("not well-formed XML at byte {pos}: {e}");
+    loop {
+        let pos = reader.buffer_position();
+        match reader.read_event_into(&mut buf).map_err(|e| err(&e, pos))? {
+            Event::Start(start) => stack.push(element(&start).map_err(|e| err(&e, pos))?),
+            Event::Empty(start) => {
+                stack.push(element(&start).map_err(|e| err(&e, pos))?);
+                close(&mut stack);
+            }
+            Event::End(_) => close(&mut stack),
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, pos))?),
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, pos))?),
+            Event::GeneralRef(r) => {
+                let name = r.decode().map_err(|e| err(&e, pos))?;
+                let reference = format!("&{name};");
+                let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, pos))?;
+                push_text(&mut stack, &text);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if stack.len() != 1 {
+        return Err("not well-formed XML: an element is never closed".into());
+    }
+    let mut root = stack.pop().expect("the document node");
+    root.children
+        .pop()
+        .ok_or_else(|| "not well-formed XML: no root element".to_string())
+}
+
+fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, String> {
+    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    let mut attrs = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| e.to_string())?;
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| e.to_string())?
+            .into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Element {
+        name,
+        attrs,
+        ..Element::default()
+    })
+}
+
+fn close(stack: &mut Vec<Element>) {
+    if stack.len() > 1 {
+        let done = stack.pop().expect("checked above");
+        stack.last_mut().expect("checked above").children.push(done);
+    }
+}
+
+fn push_text(stack: &mut [Element], text: &str) {
+    if let Some(top) = stack.last_mut() {
+        top.text.push_str(text);
+    }
+}
+
+/// Lints an RSS 2.0 document; each finding is one line.
+pub fn rss(xml: &[u8]) -> Vec<String> {
+    let root = match parse(xml) {
+        Ok(root) => root,
+        Err(e) => return vec![e],
+    };
+    let mut found = Vec::new();
+    let Some(channel) = root.first("channel").filter(|_| root.name == "rss") else {
+        return vec!["not an RSS 2.0 document: no <rss><channel>".into()];
+    };
+    absolute(
+        &mut found,
+        "channel <link>",
+        channel.first("link").map(|l| l.text.as_str()),
+    );
+    if !channel
+        .all("atom:link")
+        .any(|l| l.attr("rel") == Some("self"))
+    {
+        found.push("channel has no <atom:link rel=\"self\">".into());
+    }
+    for name in ["pubDate", "lastBuildDate"] {
+        if let Some(date) = channel.first(name) {
+            rfc822(&mut found, &format!("channel <{name}>"), &date.text);
+        }
+    }
+    let mut guids = HashSet::new();
+    for (i, item) in channel.all("item").enumerate() {
+        let at = format!("item {}", i + 1);
+        absolute(
+            &mut found,
+            &format!("{at} <link>"),
+            item.first("link").map(|l| l.text.as_str()),
+        );
+        if let Some(guid) = item.first("guid") {
+            if !guids.insert(guid.text.clone()) {
+                found.push(format!("{at}: <guid> {} is not unique", guid.text));
+            }
+            if guid.attr("isPermaLink") != Some("false") {
+                absolute(
+                    &mut found,
+                    &format!("{at} <guid isPermaLink=\"true\">"),
+                    Some(&guid.text),
+                );
+            }
+        }
+        if let Some(date) = item.first("pubDate") {
+            rfc822(&mut found, &format!("{at} <pubDate>"), &date.text);
+        }
+        if let Some(author) = item.first("author") {
+            if !is_email_author(&author.text) {
+                found.push(format!(
+                    "{at}: <author> {:?} is not an email address (use dc:creator for names)",
+                    author.text
+                ));
+            }
+        }
+        for name in ["description", "content:encoded"] {
+            if let Some(html) = item.first(name) {
+                active_markup(&mut found, &format!("{at} <{name}>"), &html.text);
+            }
+        }
+        if let Some(description) = item.first("description") {
+            relative_references(
+                &mut found,
+                &format!("{at} <description>"),
+                &description.text,
+            );
+        }
+    }
+    found
+}
+
+/// Lints an Atom 1.0 document; each finding is one line.
+pub fn atom(xml: &[u8]) -> Vec<String> {
+    let feed = match parse(xml) {
+        Ok(root) => root,
+        Err(e) => return vec![e],
+    };
+    if feed.name != "feed" {
+        return vec!["not an Atom document: no <feed>".into()];
+    }
+    let mut found = Vec::new();
+    absolute(
+        &mut found,
+        "feed <id>",
+        feed.first("id").map(|l| l.text.as_str()),
+    );
+    if let Some(updated) = feed.first("updated") {
+        rfc3339(&mut found, "feed <updated>", &updated.text);
+    } else {
+        found.push("feed has no <updated>".into());
+    }
+    if !feed.all("link").any(|l| l.attr("rel") == Some("self")) {
+        found.push("feed has no <link rel=\"self\">".into());
+    }
+    for link in feed.all("link") {
+        absolute(&mut found, "feed <link>", link.attr("href"));
+    }
+    let feed_has_author = feed.first("author").is_some();
+    let mut ids = HashSet::new();
+    for (i, entry) in feed.all("entry").enumerate() {
+        let at = format!("entry {}", i + 1);
+        let id = entry.first("id").map(|l| l.text.as_str());
+        absolute(&mut found, &format!("{at} <id>"), id);
+        if let Some(id) = id {
+            if !ids.insert(id.to_string()) {
+                found.push(format!("{at}: <id> {id} is not unique"));
+            }
+        }
+        for name in ["updated", "published"] {
+            match entry.first(name) {
+                Some(date) => rfc3339(&mut found, &format!("{at} <{name}>"), &date.text),
+                None if name == "updated" => found.push(format!("{at} has no <updated>")),
+                None => {}
+            }
+        }
+        for link in entry.all("link") {
+            absolute(&mut found, &format!("{at} <link>"), link.attr("href"));
+        }
+        if !feed_has_author
+            && !entry
+                .all("author")
+                .any(|a| a.first("name").is_some_and(|n| !n.text.trim().is_empty()))
+        {
+            found.push(format!("{at} has no <author> and the feed has none"));
+        }
+        for name in ["summary", "content"] {
+            if let Some(html) = entry.first(name) {
+                active_markup(&mut found, &format!("{at} <{name}>"), &html.text);
+            }
+        }
+    }
+    found
+}
+
+fn absolute(found: &mut Vec<String>, what: &str, value: Option<&str>) {
+    match value.map(str::trim) {
+        None | Some("") => found.push(format!("{what} is missing")),
+        Some(v) => {
+            if Url::parse(v).is_err() {
+                found.push(format!("{what} {v:?} is not an absolute URL"));
+            }
+        }
+    }
+}
+
+fn rfc822(found: &mut Vec<String>, what: &str, date: &str) {
+    // chrono checks the day of the week against the date.
+    if DateTime::parse_from_rfc2822(date.trim()).is_err() {
+        found.push(format!(
+            "{what} {date:?} is not an RFC 822 date with the right day of week"
+        ));
+    }
+}
+
+fn rfc3339(found: &mut Vec<String>, what: &str, date: &str) {
+    if DateTime::parse_from_rfc3339(date.trim()).is_err() {
+        found.push(format!("{what} {date:?} is not an RFC 3339 date"));
+    }
+}
+
+/// `jo@example.org` or `jo@example.org (Jo)`.
+fn is_email_author(text: &str) -> bool {
+    let address = text.split_whitespace().next().unwrap_or("");
+    let (local, domain) = address.split_once('@').unwrap_or(("", ""));
+    !local.is_empty() && domain.contains('.') && !address.contains(['<', '>'])
+}
+
+/// Elements and attributes that a feed reader would run or that change the page's look.
+fn active_markup(found: &mut Vec<String>, what: &str, html: &str) {
+    for (element, attributes) in tags(html) {
+        if ["script", "iframe", "object", "embed", "style", "form"].contains(&element.as_str()) {
+            found.push(format!("{what} holds <{element}>"));
+        }
+        for (name, _) in attributes {
+            if name.starts_with("on") || name == "style" {
+                found.push(format!("{what} holds a {name}= attribute on <{element}>"));
+            }
+        }
+    }
+}
+
+fn relative_references(found: &mut Vec<String>, what: &str, html: &str) {
+    for (element, attributes) in tags(html) {
+        for (name, value) in attributes {
+            if matches!(name.as_str(), "href" | "src") && Url::parse(&value).is_err() {
+                found.push(format!(
+                    "{what} has a relative reference {name}={value:?} on <{element}>"
+                ));
+            }
+        }
+    }
+}
+
+/// Every start tag's element name and attributes, from HTML that is serialised text.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for piece in html.split('<').skip(1) {
+        if piece.starts_with(['/', '!']) {
+            continue;
+        }
+        let end = piece.find('>').unwrap_or(piece.len());
+        let tag = &piece[..end];
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut attributes = Vec::new();
+        let mut rest = &tag[name.len()..];
+        while let Some(eq) = rest.find('=') {
+            let key = rest[..eq]
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let after = rest[eq + 1..].trim_start();
+            let (value, next) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
+                    (&after[1..close], &after[(close + 1).min(after.len())..])
+                }
+                _ => {
+                    let close = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..close], &after[close..])
+                }
+            };
+            attributes.push((key, value.to_string()));
+            rest = next;
+        }
+        out.push((name, attributes));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD_ITEM: &str = r#"<item><title>T</title><link>https://x.org/a</link><guid>https://x.org/a</guid><pubDate>Fri, 04 Sep 2020 08:00:00 +0000</pubDate><description>&lt;p&gt;ok&lt;/p&gt;</description></item>"#;
+
+    fn rss_with(channel_extra: &str, items: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>S</title><link>https://x.org/</link><description>d</description>{channel_extra}{items}</channel></rss>"#
+        )
+    }
+
+    const SELF: &str = r#"<atom:link href="https://x.org/rss.xml" rel="self"/>"#;
+
+    fn atom_with(feed_extra: &str, entry: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>https://x.org/</id><title>S</title><updated>2020-09-04T08:00:00Z</updated>{feed_extra}{entry}</feed>"#
+        )
+    }
+
+    const ATOM_SELF: &str = r#"<link href="https://x.org/atom.xml" rel="self"/>"#;
+    const GOOD_ENTRY: &str = r#"<entry><id>https://x.org/a</id><title>T</title><updated>2020-09-04T08:00:00Z</updated><author><name>A</name></author><content type="html">&lt;p&gt;ok&lt;/p&gt;</content></entry>"#;
+
+    #[test]
+    fn a_clean_feed_has_no_findings() {
+        assert_eq!(
+            rss(rss_with(SELF, GOOD_ITEM).as_bytes()),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            atom(atom_with(ATOM_SELF, GOOD_ENTRY).as_bytes()),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn each_rss_rule_reports_what_breaks_it() {
+        let cases = [
+            (
+                rss_with(SELF, "<item><title>x</item>"),
+                "not well-formed XML",
+            ),
+            (
+                rss_with(SELF, &GOOD_ITEM.replace("Fri, 04", "Mon, 04")),
+                "not an RFC 822 date with the right day of week",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("Fri, 04 Sep 2020 08:00:00 +0000", "2020-09-04"),
+                ),
+                "not an RFC 822 date",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("<link>https://x.org/a</link>", "<link>/a</link>"),
+                ),
+                "item 1 <link> \"/a\" is not an absolute URL",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("<guid>https://x.org/a</guid>", "<guid>a-1</guid>"),
+                ),
+                "item 1 <guid isPermaLink=\"true\"> \"a-1\" is not an absolute URL",
+            ),
+            (
+                rss_with(SELF, &format!("{GOOD_ITEM}{GOOD_ITEM}")),
+                "item 2: <guid> https://x.org/a is not unique",
+            ),
+            (
+                rss_with("", GOOD_ITEM),
+                "channel has no <atom:link rel=\"self\">",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("</item>", "<author>Jo Smith</author></item>"),
+                ),
+                "is not an email address",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("&lt;p&gt;ok", "&lt;script&gt;x&lt;/script&gt;&lt;p&gt;ok"),
+                ),
+                "item 1 <description> holds <script>",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace(
+                        "&lt;p&gt;ok",
+                        "&lt;iframe src=\"https://e.vil\"&gt;&lt;/iframe&gt;",
+                    ),
+                ),
+                "holds <iframe>",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("&lt;p&gt;ok", "&lt;p onclick=\"x()\"&gt;ok"),
+                ),
+                "holds a onclick= attribute on <p>",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("&lt;p&gt;ok", "&lt;p style=\"color:red\"&gt;ok"),
+                ),
+                "holds a style= attribute on <p>",
+            ),
+            (
+                rss_with(
+                    SELF,
+                    &GOOD_ITEM.replace("&lt;p&gt;ok", "&lt;a href=\"/rel\"&gt;ok&lt;/a&gt;"),
+                ),
+                "has a relative reference href=\"/rel\" on <a>",
+            ),
+        ];
+        for (feed, want) in cases {
+            let found = rss(feed.as_bytes());
+            assert!(
+                found.iter().any(|f| f.contains(want)),
+                "wanted {want:?} in {found:?}"
+            );
+        }
+        let ok = rss_with(
+            SELF,
+            &GOOD_ITEM.replace("</item>", "<author>jo@x.org (Jo)</author></item>"),
+        );
+        assert_eq!(rss(ok.as_bytes()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_atom_rule_reports_what_breaks_it() {
+        let cases = [
+            (atom_with(ATOM_SELF, "<entry>"), "not well-formed XML"),
+            (
+                atom_with(
+                    ATOM_SELF,
+                    &GOOD_ENTRY.replace("2020-09-04T08:00:00Z", "Fri, 04 Sep 2020 08:00:00 +0000"),
+                ),
+                "entry 1 <updated> \"Fri, 04 Sep 2020 08:00:00 +0000\" is not an RFC 3339 date",
+            ),
+            (
+                atom_with(
+                    ATOM_SELF,
+                    &GOOD_ENTRY.replace("<id>https://x.org/a</id>", "<id>a</id>"),
+                ),
+                "entry 1 <id> \"a\" is not an absolute URL",
+            ),
+            (
+                atom_with(ATOM_SELF, &format!("{GOOD_ENTRY}{GOOD_ENTRY}")),
+                "entry 2: <id> https://x.org/a is not unique",
+            ),
+            (atom_with("", GOOD_ENTRY), "feed has no <link rel=\"self\">"),
+            (
+                atom_with(
+                    ATOM_SELF,
+                    &GOOD_ENTRY.replace("<author><name>A</name></author>", ""),
+                ),
+                "entry 1 has no <author> and the feed has none",
+            ),
+            (
+                atom_with(
+                    ATOM_SELF,
+                    &GOOD_ENTRY.replace("&lt;p&gt;ok", "&lt;style&gt;p{}&lt;/style&gt;"),
+                ),
+                "entry 1 <content> holds <style>",
+            ),
+        ];
+        for (feed, want) in cases {
+            let found = atom(feed.as_bytes());
+            assert!(
+                found.iter().any(|f| f.contains(want)),
+                "wanted {want:?} in {found:?}"
+            );
+        }
+        let feed_author = atom_with(
+            &format!("{ATOM_SELF}<author><name>Site</name></author>"),
+            &GOOD_ENTRY.replace("<author><name>A</name></author>", ""),
+        );
+        assert_eq!(atom(feed_author.as_bytes()), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,165 @@
+//! Feeds read by a real feed parser, built deterministically, and snapshotted.
+
+mod common;
+
+use std::path::Path;
+
+use common::{corpus, herald, root, run_python, stderr};
+
+/// Builds feeds into `out` and writes `entries --json` beside them; returns the entries path.
+fn build_with_entries(dir: &Path, config: &str, out: &Path) -> std::path::PathBuf {
+    let built = herald(
+        dir,
+        &["--config", config, "build", "--out", out.to_str().unwrap()],
+    );
+    assert!(built.status.success(), "build failed: {}", stderr(&built));
+    let entries = herald(dir, &["--config", config, "entries", "--json"]);
+    assert!(entries.status.success(), "{}", stderr(&entries));
+    let path = out.join("entries.json");
+    std::fs::write(&path, &entries.stdout).unwrap();
+    path
+}
+
+#[test]
+fn feedparser_reads_the_shipped_feeds_as_herald_sees_them() {
+    let out = tempfile::tempdir().unwrap();
+    let entries = build_with_entries(&root(), "config.toml", out.path());
+    let report = run_python(
+        "check_feeds.py",
+        &[
+            out.path().as_os_str(),
+            entries.as_os_str(),
+            "The Apache Flink Community".as_ref(),
+        ],
+    );
+    assert_eq!(report.trim(), "rss.xml=9 atom.xml=9 feed.json=9 problems=0");
+}
+
+#[test]
+fn feedparser_reads_every_post_of_the_hugo_corpus() {
+    corpus();
+    let out = tempfile::tempdir().unwrap();
+    let entries = build_with_entries(&root(), "tests/fixtures/flink-hugo.toml", out.path());
+    let report = run_python(
+        "check_feeds.py",
+        &[
+            out.path().as_os_str(),
+            entries.as_os_str(),
+            "The Apache Flink Community".as_ref(),
+        ],
+    );
+    assert_eq!(
+        report.trim(),
+        "rss.xml=209 atom.xml=209 feed.json=209 problems=0"
+    );
+}
+
+fn build_into(dir: &Path, out: &Path) {
+    let built = herald(dir, &["build", "--out", out.to_str().unwrap()]);
+    assert!(built.status.success(), "build failed: {}", stderr(&built));
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    build_into(&root(), a.path());
+    build_into(&root(), b.path());
+    for name in ["rss.xml", "atom.xml", "feed.json"] {
+        assert_eq!(
+            std::fs::read(a.path().join(name)).unwrap(),
+            std::fs::read(b.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+/// Copies the shipped site into a temp dir so a post can be changed.
+fn copy_of_shipped_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("config.toml"), dir.path().join("config.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    for entry in std::fs::read_dir(root().join("posts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("posts").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// The feed split into its entries (`<item>` or `<entry>`), keyed by position.
+fn pieces(feed: &str, tag: &str) -> Vec<String> {
+    feed.split(tag).map(str::to_string).collect()
+}
+
+#[test]
+fn changing_one_post_changes_only_its_entry() {
+    let site = copy_of_shipped_site();
+    let (before, after) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    build_into(site.path(), before.path());
+    let post = site.path().join("posts/2020-08-20-flink-docker.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\nOne more sentence at the end.\n")).unwrap();
+    build_into(site.path(), after.path());
+
+    let changed_id = "https://flink.apache.org/2020/08/20/the-state-of-flink-on-docker/";
+    for (name, tag) in [("rss.xml", "<item>"), ("atom.xml", "<entry>")] {
+        let (old, new) = (
+            pieces(&read(before.path(), name), tag),
+            pieces(&read(after.path(), name), tag),
+        );
+        assert_eq!(old.len(), new.len(), "{name}");
+        let differing: Vec<usize> = (0..old.len()).filter(|&i| old[i] != new[i]).collect();
+        assert_eq!(differing.len(), 1, "{name}: pieces {differing:?} changed");
+        assert!(
+            new[differing[0]].contains(changed_id),
+            "{name}: the wrong entry changed"
+        );
+        assert!(new[differing[0]].contains("One more sentence at the end."));
+    }
+    let old: serde_json::Value = serde_json::from_str(&read(before.path(), "feed.json")).unwrap();
+    let new: serde_json::Value = serde_json::from_str(&read(after.path(), "feed.json")).unwrap();
+    let items = |v: &serde_json::Value| v["items"].as_array().unwrap().clone();
+    for (o, n) in items(&old).iter().zip(items(&new).iter()) {
+        if n["id"] == changed_id {
+            assert_ne!(o["content_html"], n["content_html"]);
+        } else {
+            assert_eq!(o, n);
+        }
+    }
+    assert_eq!(old["title"], new["title"]);
+}
+
+#[test]
+fn interrupted_writes_leave_no_temp_files() {
+    let out = tempfile::tempdir().unwrap();
+    build_into(&root(), out.path());
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["atom.xml", "feed.json", "rss.xml"]);
+}
+
+#[test]
+fn snapshots_of_a_small_site() {
+    let site = root().join("tests/fixtures/small");
+    let out = tempfile::tempdir().unwrap();
+    build_into(&site, out.path());
+    insta::assert_snapshot!("small_rss", read(out.path(), "rss.xml"));
+    insta::assert_snapshot!("small_atom", read(out.path(), "atom.xml"));
+    insta::assert_snapshot!("small_json", read(out.path(), "feed.json"));
+    insta::assert_snapshot!(
+        "small_tag_news_atom",
+        read(out.path(), "tags/news/atom.xml")
+    );
+    let check = herald(&site, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
