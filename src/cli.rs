@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Site;
 use crate::diag::{Diagnostic, Severity};
+use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
 use crate::feed::{self, lint, Format};
 use crate::post::{self, Filter, Loaded, Renderer};
@@ -58,6 +59,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Render one week's digest email into HTML, text and .eml files.
+    Digest {
+        /// The week: an ISO week like 2020-W36, `last` (the last complete week) or `current`.
+        #[arg(long, default_value = "last")]
+        week: WeekArg,
+        /// Output directory (default: `[digest] out_dir`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What a run needs besides the arguments: the clock, read once in `main`.
@@ -71,10 +81,11 @@ pub struct World {
 pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
     let site = Site::load(&cli.config)?;
     let dir = cli.posts.clone().unwrap_or_else(|| site.posts_dir());
+    let now = cli.now.unwrap_or(world.now);
     let filter = Filter {
         drafts: cli.drafts,
         future: cli.future,
-        now: cli.now.unwrap_or(world.now),
+        now,
     };
     let loaded = post::load(&site, &dir, &filter)?;
     match &cli.command {
@@ -86,7 +97,38 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
                 .unwrap_or_else(|| site.resolve(&site.config.feeds.out_dir));
             build(&site, &loaded, &out)
         }
+        Command::Digest { week, out } => {
+            let out = out
+                .clone()
+                .unwrap_or_else(|| site.resolve(&site.config.digest.out_dir));
+            let week = week.resolve(now, site.config.digest.week_starts, site.tz);
+            digest(&site, &loaded, week, now, &out)
+        }
     }
+}
+
+fn digest(
+    site: &Site,
+    loaded: &Loaded,
+    week: Week,
+    now: DateTime<Utc>,
+    out: &std::path::Path,
+) -> Result<ExitCode> {
+    print_diagnostics(&loaded.diagnostics);
+    let Some(digest) = Digest::for_week(site, &loaded.posts, week, now)? else {
+        println!("no posts in {week}: nothing to send");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let paths = digest.write(out)?;
+    println!(
+        "{week}: {}: {}",
+        plural(digest.posts, "post"),
+        digest.subject
+    );
+    for path in paths {
+        println!("  wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use url::Url;
 
+use crate::digest::DigestConfig;
 use crate::feed::FeedConfig;
 
 /// Everything herald reads from `config.toml`.
@@ -39,6 +40,8 @@ pub struct Config {
     pub params: BTreeMap<String, toml::Value>,
     /// `[feeds]`: which feeds are written, and how.
     pub feeds: FeedConfig,
+    /// `[digest]`: the weekly email.
+    pub digest: DigestConfig,
 }
 
 /// Where the `:title` part of a permalink comes from.
@@ -66,6 +69,7 @@ impl Default for Config {
             summary_length: 300,
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
+            digest: DigestConfig::default(),
         }
     }
 }

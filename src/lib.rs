@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod digest;
 pub mod entry;
 pub mod feed;
 pub mod fsutil;

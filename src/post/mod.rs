@@ -21,6 +21,7 @@ use url::Url;
 use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::entry::{Author, Entry};
+pub(crate) use dates::in_zone;
 pub(crate) use html::{attribute, plain, to_text};
 use html::{Bases, Sanitizer};
 pub(crate) use markdown::slug;

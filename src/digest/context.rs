@@ -1,0 +1,153 @@
+//! The typed template context of the digest.
+
+use serde::Serialize;
+
+use super::week::Week;
+use crate::config::Site;
+use crate::entry::Entry;
+use crate::feed::{feed_url, Format};
+
+/// Everything the digest templates can use.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Context {
+    pub site: SiteInfo,
+    pub week: WeekInfo,
+    pub entries: Vec<EntryInfo>,
+    pub counts: Counts,
+    pub links: Links,
+    /// Hidden preview text shown by mail clients after the subject.
+    pub preheader: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SiteInfo {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct WeekInfo {
+    pub key: String,
+    pub label: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EntryInfo {
+    pub title: String,
+    pub permalink: String,
+    pub authors: String,
+    pub published: String,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub reading_minutes: usize,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Counts {
+    pub posts: usize,
+    /// Posts left out because the email would be too large (0 almost always).
+    pub omitted: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Links {
+    pub archive: Option<String>,
+    pub unsubscribe: Option<String>,
+    pub feeds: Vec<FeedLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FeedLink {
+    pub name: &'static str,
+    pub url: String,
+}
+
+impl Context {
+    pub(crate) fn new(site: &Site, week: &Week, entries: &[Entry]) -> Context {
+        let config = &site.config;
+        let feeds = config
+            .feeds
+            .formats
+            .iter()
+            .map(|format| {
+                let (name, file) = match format {
+                    Format::Rss => ("RSS", &config.feeds.rss_file),
+                    Format::Atom => ("Atom", &config.feeds.atom_file),
+                    Format::Json => ("JSON Feed", &config.feeds.json_file),
+                };
+                FeedLink {
+                    name,
+                    url: feed_url(site, std::path::Path::new(file)),
+                }
+            })
+            .collect();
+        let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
+        Context {
+            site: SiteInfo {
+                title: config.title.clone(),
+                url: format!("{}/", site.base()),
+                description: config.description.clone(),
+            },
+            week: WeekInfo {
+                key: week.key(),
+                label: week.label(),
+                start: week.start.to_rfc3339(),
+                end: week.end.to_rfc3339(),
+            },
+            entries: entries.iter().map(EntryInfo::new).collect(),
+            counts: Counts {
+                posts: entries.len(),
+                omitted: 0,
+            },
+            links: Links {
+                archive: config.digest.list_archive.clone(),
+                unsubscribe: config
+                    .digest
+                    .list_unsubscribe
+                    .iter()
+                    .find(|u| u.starts_with("https://"))
+                    .cloned(),
+                feeds,
+            },
+            preheader: format!("New this week: {}", titles.join(" · ")),
+        }
+    }
+}
+
+impl EntryInfo {
+    fn new(e: &Entry) -> EntryInfo {
+        let names: Vec<&str> = e.authors.iter().map(|a| a.name.as_str()).collect();
+        EntryInfo {
+            title: e.title.clone(),
+            permalink: e.permalink.clone(),
+            authors: join_names(&names),
+            published: e.published.format("%A, %-d %B %Y").to_string(),
+            summary_html: e.summary_html.clone(),
+            summary_text: e.summary_text.clone(),
+            reading_minutes: e.words.div_ceil(200).max(1),
+            tags: e.tags.clone(),
+        }
+    }
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `1 post`, `2 posts`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,89 @@
+//! The digest as one complete email: multipart/alternative (text first, HTML last), UTF-8,
+//! a Message-ID that is the same for every attempt at a week, and the list headers.
+
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+
+use super::render::Rendered;
+use super::week::Week;
+use crate::config::Site;
+
+/// `<2020-W36.digest@flink.apache.org>`: stable, so a duplicate can be dropped downstream.
+pub(crate) fn message_id(site: &Site, week: &Week) -> String {
+    let host = site.base_url.host_str().unwrap_or("localhost");
+    format!("<{}.digest@{host}>", week.key())
+}
+
+pub(crate) fn build(
+    site: &Site,
+    rendered: &Rendered,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let digest = &site.config.digest;
+    let from: Mailbox = digest
+        .from
+        .parse()
+        .with_context(|| format!("[digest] from {:?} is not an email address", digest.from))?;
+    let to: Mailbox = digest
+        .to
+        .parse()
+        .with_context(|| format!("[digest] to {:?} is not an email address", digest.to))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(rendered.subject.clone())
+        .date(SystemTime::from(now))
+        .message_id(Some(message_id.to_string()));
+    let unsubscribe = (!digest.list_unsubscribe.is_empty()).then(|| {
+        digest
+            .list_unsubscribe
+            .iter()
+            .map(|u| format!("<{u}>"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let list_headers = [
+        ("List-Id", &digest.list_id),
+        ("List-Unsubscribe", &unsubscribe),
+        (
+            "List-Archive",
+            &digest.list_archive.as_ref().map(|u| format!("<{u}>")),
+        ),
+        (
+            "List-Post",
+            &digest.list_post.as_ref().map(|u| format!("<{u}>")),
+        ),
+    ];
+    for (name, value) in list_headers {
+        if let Some(value) = value {
+            let name = HeaderName::new_from_ascii_str(name);
+            builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+        }
+    }
+    // A boundary derived from the content keeps the .eml byte-for-byte reproducible.
+    let boundary = format!(
+        "herald-{}-{:016x}",
+        message_id.trim_matches(['<', '>']).replace('@', "."),
+        fnv1a(&rendered.html)
+    );
+    let body = MultiPart::alternative()
+        .boundary(boundary)
+        .singlepart(SinglePart::plain(rendered.text.clone()))
+        .singlepart(SinglePart::html(rendered.html.clone()));
+    builder
+        .multipart(body)
+        .context("failed to build the digest message")
+}
+
+/// FNV-1a, a small stable hash (std's hasher may change between Rust versions).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,181 @@
+//! Renders the digest templates: built-in ones compiled in, files in the templates directory
+//! override them; CSS inlined for mail clients; the HTML kept under the size bound.
+
+use anyhow::{Context as _, Result};
+use handlebars::Handlebars;
+
+use super::context::{Context, EntryInfo};
+use super::week::Week;
+use crate::config::Site;
+use crate::entry::Entry;
+
+const HTML_TEMPLATE: &str = include_str!("../../templates/digest.html.hbs");
+const TEXT_TEMPLATE: &str = include_str!("../../templates/digest.txt.hbs");
+
+/// Summary lengths (characters) tried in turn when the HTML is over the size bound.
+const SHORTER_SUMMARIES: &[usize] = &[400, 250, 150, 80, 0];
+
+/// Line width of the plain-text part.
+const TEXT_WIDTH: usize = 78;
+
+/// The rendered parts of a digest.
+pub(crate) struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rendered> {
+    let templates = Templates::load(site)?;
+    let mut context = Context::new(site, &week, entries);
+    let subject = templates
+        .text
+        .render("subject", &context)
+        .context("failed to render the subject template")?;
+    let text = wrap(
+        &templates
+            .text
+            .render("text", &context)
+            .context("failed to render digest.txt.hbs")?,
+    );
+
+    let max = site.config.digest.max_html_bytes;
+    let mut html = templates.html_of(&context)?;
+    let mut shorter = SHORTER_SUMMARIES.iter();
+    while html.len() > max {
+        if let Some(&length) = shorter.next() {
+            for entry in &mut context.entries {
+                shorten(entry, length);
+            }
+        } else if context.entries.len() > 1 {
+            context.entries.pop();
+            context.counts.omitted += 1;
+        } else {
+            break;
+        }
+        html = templates.html_of(&context)?;
+    }
+    if html.len() > max {
+        tracing::warn!(
+            "the digest of {week} is {} bytes, over the {max}-byte bound",
+            html.len()
+        );
+    }
+    Ok(Rendered {
+        subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        html,
+        text,
+    })
+}
+
+struct Templates {
+    html: Handlebars<'static>,
+    text: Handlebars<'static>,
+}
+
+impl Templates {
+    fn load(site: &Site) -> Result<Templates> {
+        let dir = site.resolve(&site.config.digest.templates_dir);
+        let source = |name: &str, builtin: &str| -> Result<String> {
+            let path = dir.join(name);
+            if path.is_file() {
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("failed to read {}", path.display()))
+            } else {
+                Ok(builtin.to_string())
+            }
+        };
+        let mut html = Handlebars::new();
+        html.set_strict_mode(true);
+        html.register_template_string("html", source("digest.html.hbs", HTML_TEMPLATE)?)
+            .context("digest.html.hbs is not a valid template")?;
+        let mut text = Handlebars::new();
+        text.set_strict_mode(true);
+        text.register_escape_fn(handlebars::no_escape);
+        text.register_template_string("text", source("digest.txt.hbs", TEXT_TEMPLATE)?)
+            .context("digest.txt.hbs is not a valid template")?;
+        text.register_template_string("subject", &site.config.digest.subject)
+            .context("[digest] subject is not a valid template")?;
+        Ok(Templates { html, text })
+    }
+
+    /// Renders the HTML and inlines its CSS, keeping only `@media` rules in a `<style>`.
+    fn html_of(&self, context: &Context) -> Result<String> {
+        let html = self
+            .html
+            .render("html", context)
+            .context("failed to render digest.html.hbs")?;
+        let inliner = css_inline::CSSInliner::options()
+            .keep_at_rules(true)
+            .load_remote_stylesheets(false)
+            .build();
+        inliner
+            .inline(&html)
+            .context("failed to inline the digest's CSS")
+    }
+}
+
+/// Cuts a summary to about `length` characters at a word boundary (0: no summary).
+fn shorten(entry: &mut EntryInfo, length: usize) {
+    let mut text = String::new();
+    for word in entry.summary_text.split_whitespace() {
+        if text.chars().count() + word.chars().count() + 1 > length {
+            text.push('…');
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    if length == 0 {
+        text.clear();
+    }
+    let mut html = String::new();
+    if !text.is_empty() {
+        html.push_str("<p>");
+        pulldown_cmark_escape::escape_html_body_text(&mut html, &text)
+            .expect("writing to a String");
+        html.push_str("</p>");
+    }
+    entry.summary_html = html;
+    entry.summary_text = text;
+}
+
+/// Wraps every line longer than the width at word boundaries, keeping its indent; a word
+/// longer than a line (a URL) is never broken.
+fn wrap(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for line in text.lines() {
+        if line.chars().count() <= TEXT_WIDTH {
+            out.push_str(line.trim_end());
+        } else {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let options = textwrap::Options::new(TEXT_WIDTH)
+                .initial_indent(indent)
+                .subsequent_indent(indent)
+                .break_words(false)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            out.push_str(&textwrap::fill(line.trim_start(), options));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_78_and_urls_stay_whole() {
+        let url = format!("https://example.org/{}", "x".repeat(90));
+        let text = wrap(&format!("  {} {url}\nshort\n", "word ".repeat(30)));
+        for line in text.lines().filter(|l| !l.contains("https://")) {
+            assert!(line.chars().count() <= 78, "{line:?}");
+            assert!(line.starts_with("  ") || line == "short", "{line:?}");
+        }
+        assert!(text.contains(&url));
+    }
+}

@@ -1,0 +1,252 @@
+//! The weekly digest: the right posts, a message a real email parser accepts, templates.
+
+mod common;
+
+use std::path::Path;
+
+use common::{herald, root, run_python, stderr, stdout};
+
+/// Runs `digest` for `week` into a temp dir; returns the dir and stdout.
+fn digest(site: &Path, args: &[&str], week: &str) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let mut all = args.to_vec();
+    all.extend([
+        "digest",
+        "--week",
+        week,
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let run = herald(site, &all);
+    assert!(run.status.success(), "digest failed: {}", stderr(&run));
+    (out, stdout(&run))
+}
+
+/// Checks a .eml with Python's email parser; returns its JSON summary.
+fn check_eml(path: &Path) -> serde_json::Value {
+    let report = run_python("check_eml.py", &[path.as_os_str()]);
+    serde_json::from_str(report.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn week_36_holds_exactly_its_two_posts_newest_first() {
+    let (out, printed) = digest(&root(), &[], "2020-W36");
+    assert_eq!(
+        printed.lines().next().unwrap(),
+        "2020-W36: 2 posts: Apache Flink Blog weekly digest: 31 August – 6 September 2020"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "digest-2020-W36.eml",
+            "digest-2020-W36.html",
+            "digest-2020-W36.txt"
+        ]
+    );
+
+    let text = std::fs::read_to_string(out.path().join("digest-2020-W36.txt")).unwrap();
+    let seed = text
+        .find("== Flink Community Update - August'20 ==")
+        .expect("the seed post");
+    let memory = text
+        .find("== Memory Management improvements for Flink’s JobManager")
+        .expect("the memory post");
+    assert!(seed < memory, "newest first");
+    assert_eq!(
+        text.matches("\n== ").count(),
+        2,
+        "exactly two posts:\n{text}"
+    );
+    assert!(
+        text.lines()
+            .all(|l| l.chars().count() <= 78 || l.starts_with("https://")),
+        "{text}"
+    );
+
+    let summary = check_eml(&out.path().join("digest-2020-W36.eml"));
+    assert_eq!(summary["message_id"], "<2020-W36.digest@flink.apache.org>");
+    assert_eq!(
+        summary["subject"],
+        "Apache Flink Blog weekly digest: 31 August – 6 September 2020"
+    );
+    assert_eq!(
+        summary["parts"],
+        serde_json::json!(["text/plain", "text/html"])
+    );
+    assert_eq!(
+        summary["list_headers"],
+        serde_json::json!({
+            "List-Id": "<community.flink.apache.org>",
+            "List-Unsubscribe": "<mailto:community-unsubscribe@flink.apache.org>",
+            "List-Archive": "<https://lists.apache.org/list.html?community@flink.apache.org>",
+            "List-Post": "<mailto:community@flink.apache.org>",
+        })
+    );
+    assert!(summary["html_bytes"].as_u64().unwrap() < 100_000);
+    let html = summary["html"].as_str().unwrap();
+    assert!(html.contains("https://flink.apache.org/2020/09/04/flink-community-update-august20/"));
+    assert!(html.contains("role=\"presentation\""));
+    assert!(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
+    assert!(summary["text"].as_str().unwrap().contains("Read online:"));
+}
+
+#[test]
+fn the_same_week_gives_the_same_message() {
+    let now = ["--now", "2020-09-07T09:00:00Z"];
+    let (a, _) = digest(&root(), &now, "last");
+    let (b, _) = digest(&root(), &now, "2020-W36");
+    let read = |d: &Path| std::fs::read(d.join("digest-2020-W36.eml")).unwrap();
+    assert_eq!(read(a.path()), read(b.path()));
+}
+
+#[test]
+fn an_empty_week_writes_nothing() {
+    let (out, printed) = digest(&root(), &[], "2020-W33");
+    assert_eq!(printed, "no posts in 2020-W33: nothing to send\n");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn the_checker_catches_what_it_looks_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.eml");
+    std::fs::write(
+        &bad,
+        "From: a@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<a href=\"/rel\" onclick=\"x()\">x</a><script>1</script>\r\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(common::python())
+        .arg(root().join("tests/py/check_eml.py"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let report = stdout(&out);
+    for want in [
+        "missing header To",
+        "missing header Date",
+        "not multipart/alternative",
+        "onclick",
+        "<script>",
+        "not absolute https: '/rel'",
+    ] {
+        assert!(report.contains(want), "{want} not reported:\n{report}");
+    }
+}
+
+#[test]
+fn snapshots_of_a_fixture_week() {
+    let site = root().join("tests/fixtures/small");
+    let (out, _) = digest(&site, &[], "2024-W09");
+    let html = std::fs::read_to_string(out.path().join("digest-2024-W09.html")).unwrap();
+    let text = std::fs::read_to_string(out.path().join("digest-2024-W09.txt")).unwrap();
+    insta::assert_snapshot!("small_digest_html", html);
+    insta::assert_snapshot!("small_digest_text", text);
+    check_eml(&out.path().join("digest-2024-W09.eml"));
+}
+
+#[test]
+fn a_template_in_the_templates_directory_overrides_the_built_in_one() {
+    let site = tempfile::tempdir().unwrap();
+    let small = root().join("tests/fixtures/small");
+    std::fs::copy(small.join("config.toml"), site.path().join("config.toml")).unwrap();
+    std::fs::create_dir_all(site.path().join("posts")).unwrap();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    for entry in std::fs::read_dir(small.join("posts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            site.path().join("posts").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        site.path().join("templates/digest.txt.hbs"),
+        "{{#each entries}}* {{title}} {{permalink}}\n{{/each}}",
+    )
+    .unwrap();
+    let (out, _) = digest(site.path(), &[], "2024-W09");
+    let text = std::fs::read_to_string(out.path().join("digest-2024-W09.txt")).unwrap();
+    assert_eq!(
+        text,
+        "* Hello, world & friends https://blog.example.org/2024/03/hello-world-friends/\n"
+    );
+    // The HTML template was not overridden.
+    let html = std::fs::read_to_string(out.path().join("digest-2024-W09.html")).unwrap();
+    assert!(html.contains("role=\"presentation\""));
+
+    // A template that uses an unknown field fails in strict mode, naming the template.
+    std::fs::write(
+        site.path().join("templates/digest.txt.hbs"),
+        "{{no_such_field}}",
+    )
+    .unwrap();
+    let run = herald(
+        site.path(),
+        &[
+            "digest",
+            "--week",
+            "2024-W09",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("failed to render digest.txt.hbs"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn the_busiest_corpus_week_lists_every_post_within_the_size_bound() {
+    common::corpus();
+    let (out, printed) = digest(
+        &root(),
+        &["--config", "tests/fixtures/flink-hugo.toml"],
+        "2022-W28",
+    );
+    assert!(printed.starts_with("2022-W28: 3 posts:"), "{printed}");
+    let summary = check_eml(&out.path().join("digest-2022-W28.eml"));
+    assert!(summary["html_bytes"].as_u64().unwrap() < 100_000);
+    let html = summary["html"].as_str().unwrap();
+    assert_eq!(html.matches("Read online").count(), 3);
+}
+
+#[test]
+fn summaries_are_shortened_before_any_post_is_dropped() {
+    common::corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(root().join("tests/fixtures/flink-hugo.toml")).unwrap();
+    let config = config.replace(
+        "../../../shared/corpus/flink-hugo",
+        &common::corpus().join("flink-hugo").to_string_lossy(),
+    );
+    std::fs::write(dir.path().join("config.toml"), &config).unwrap();
+    let (out, _) = digest(dir.path(), &[], "2022-W28");
+    let full = std::fs::read_to_string(out.path().join("digest-2022-W28.html"))
+        .unwrap()
+        .len();
+    // A bound a little under the full size forces shorter summaries.
+    let bound = full - 300;
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!("{config}\n[digest]\nmax_html_bytes = {bound}\n"),
+    )
+    .unwrap();
+    let (out, _) = digest(dir.path(), &[], "2022-W28");
+    let html = std::fs::read_to_string(out.path().join("digest-2022-W28.html")).unwrap();
+    assert!(html.len() <= bound, "{} bytes, bound {bound}", html.len());
+    assert_eq!(
+        html.matches("Read online").count(),
+        3,
+        "no post was dropped"
+    );
+    assert!(html.contains('…'), "summaries were shortened");
+}
