@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::Site;
+use crate::deliver::{self, Outcome, SendOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
@@ -68,14 +69,38 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Send the digest: one week, or every unsent week since the last one sent (catch-up).
+    Send {
+        /// One week (2020-W36, last, current); without it, catch up on what is due.
+        #[arg(long)]
+        week: Option<WeekArg>,
+        /// Render and report what would be sent; connect nowhere, record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send even if the journal says the week was already sent.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The cron entry point: build the feeds, then send the digests that are due.
+    Run {
+        /// Render and report what would be sent; connect nowhere, record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
-/// What a run needs besides the arguments: the clock, read once in `main`.
+/// What a run needs besides the arguments, read once in `main`: the clock and the
+/// environment (for the SMTP password).
 #[derive(Debug, Clone, Copy)]
 pub struct World {
     /// The current time.
     pub now: DateTime<Utc>,
+    /// Reads an environment variable.
+    pub env: fn(&str) -> Option<String>,
 }
+
+/// Exit code for a temporary failure worth retrying later (sysexits `EX_TEMPFAIL`).
+pub const EXIT_TEMPFAIL: u8 = 75;
 
 /// Runs one command and returns the exit code to give.
 pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
@@ -104,6 +129,42 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
             let week = week.resolve(now, site.config.digest.week_starts, site.tz);
             digest(&site, &loaded, week, now, &out)
         }
+        Command::Send {
+            week,
+            dry_run,
+            force,
+        } => {
+            print_diagnostics(&loaded.diagnostics);
+            let options = SendOptions {
+                week: week.clone(),
+                dry_run: *dry_run,
+                force: *force,
+            };
+            let outcome = deliver::send(&site, &loaded.posts, &options, now, &world.env)?;
+            Ok(exit_code(outcome, &loaded))
+        }
+        Command::Run { dry_run } => {
+            let out = site.resolve(&site.config.feeds.out_dir);
+            build(&site, &loaded, &out)?;
+            let options = SendOptions {
+                week: None,
+                dry_run: *dry_run,
+                force: false,
+            };
+            let outcome = deliver::send(&site, &loaded.posts, &options, now, &world.env)?;
+            Ok(exit_code(outcome, &loaded))
+        }
+    }
+}
+
+/// 75 when cron should just try again, 1 when someone must act (a failed send or a broken
+/// post), else 0.
+fn exit_code(outcome: Outcome, loaded: &Loaded) -> ExitCode {
+    match outcome {
+        Outcome::Temporary => ExitCode::from(EXIT_TEMPFAIL),
+        Outcome::Failed => ExitCode::FAILURE,
+        Outcome::Done if !loaded.diagnostics.is_empty() => ExitCode::FAILURE,
+        Outcome::Done => ExitCode::SUCCESS,
     }
 }
 

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use url::Url;
 
+use crate::deliver::{DeliveryConfig, SmtpConfig};
 use crate::digest::DigestConfig;
 use crate::feed::FeedConfig;
 
@@ -42,6 +43,10 @@ pub struct Config {
     pub feeds: FeedConfig,
     /// `[digest]`: the weekly email.
     pub digest: DigestConfig,
+    /// `[smtp]`: the server digests are sent through; without it they go to the outbox.
+    pub smtp: Option<SmtpConfig>,
+    /// `[delivery]`: journal, catch-up and retries.
+    pub delivery: DeliveryConfig,
 }
 
 /// Where the `:title` part of a permalink comes from.
@@ -70,6 +75,8 @@ impl Default for Config {
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),
+            smtp: None,
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -121,6 +128,9 @@ impl Site {
                 config.timezone
             )
         })?;
+        if let Some(smtp) = &config.smtp {
+            smtp.validate()?;
+        }
         if !config.permalink.starts_with('/') {
             bail!("permalink {:?} must start with '/'", config.permalink);
         }

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod diag;
 pub mod digest;
 pub mod entry;

@@ -1,5 +1,6 @@
 //! The `herald` binary: logging, arguments, the clock, and the exit code.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,10 +18,13 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .without_time()
         .init();
+    // The only places herald reads the clock and the environment.
     let world = World {
         now: chrono::Utc::now(),
+        env: |name| std::env::var(name).ok(),
     };
     match cli::run(&cli, world) {
         Ok(code) => code,

@@ -1,0 +1,435 @@
+//! Delivery against a real SMTP server (aiosmtpd) that requires STARTTLS and AUTH, with a CA
+//! and certificate made for each test, and scripted failures.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{python, root, run_python, stderr, stdout};
+
+const USER: &str = "herald";
+const PASSWORD: &str = "s3cret-Pa55word";
+
+/// A running aiosmtpd server; stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(behaviour: &str) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(python())
+            .arg(root().join("tests/py/smtp_server.py"))
+            .args([dir.path().to_str().unwrap(), USER, PASSWORD, behaviour])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the SMTP server starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the SMTP server says READY");
+        let port = line
+            .trim()
+            .strip_prefix("READY ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!("unexpected line from the SMTP server: {line:?}")
+            });
+        Server { child, port, dir }
+    }
+
+    fn received(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("received"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn log(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    fn data_replies(&self) -> Vec<serde_json::Value> {
+        self.log()
+            .into_iter()
+            .filter(|e| e["event"] == "data")
+            .map(|e| e["reply"].clone())
+            .collect()
+    }
+
+    fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A site using the shipped posts and config, sending to `port` with `smtp_extra` settings.
+fn site(port: u16, ca: &Path, smtp_extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(root().join("config.toml")).unwrap();
+    let posts = root().join("posts");
+    let config = config.replace(
+        "posts_dir = \"posts\"",
+        &format!("posts_dir = {:?}", posts.to_str().unwrap()),
+    );
+    let config = format!(
+        "{config}\n[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5\n{smtp_extra}\n\n[delivery]\nattempts = 3\nretry_delay_ms = 50\n",
+        ca.to_str().unwrap()
+    );
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    dir
+}
+
+fn herald_with_password(dir: &Path, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(dir)
+        .env("HERALD_SMTP_PASSWORD", password)
+        .env_remove("HERALD_LOG")
+        .output()
+        .unwrap()
+}
+
+fn send(dir: &Path, args: &[&str]) -> Output {
+    herald_with_password(dir, PASSWORD, args)
+}
+
+fn journal(dir: &Path) -> Option<serde_json::Value> {
+    std::fs::read(dir.join(".herald/state.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).unwrap())
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+#[test]
+fn sends_once_over_starttls_with_auth_and_the_message_parses() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "2020-W36: sent 2 posts to community@flink.apache.org via 127.0.0.1:{}\n",
+            server.port
+        )
+    );
+
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let log = server.log();
+    assert!(
+        log.iter()
+            .any(|e| e["event"] == "auth" && e["ok"] == true && e["tls"] == true),
+        "{log:?}"
+    );
+    let data: Vec<_> = log.iter().filter(|e| e["event"] == "data").collect();
+    assert_eq!(data.len(), 1);
+    assert_eq!(
+        (data[0]["tls"].as_bool(), data[0]["auth"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(
+        data[0]["rcpt"],
+        serde_json::json!(["community@flink.apache.org"])
+    );
+
+    let report = run_python("check_eml.py", &[received[0].as_os_str()]);
+    let summary: serde_json::Value = serde_json::from_str(report.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["message_id"], "<2020-W36.digest@flink.apache.org>");
+    assert_eq!(
+        summary["parts"],
+        serde_json::json!(["text/plain", "text/html"])
+    );
+    assert_eq!(summary["list_headers"].as_object().unwrap().len(), 4);
+    assert!(summary["text"]
+        .as_str()
+        .unwrap()
+        .contains("Flink Community Update - August'20"));
+
+    let journal = journal(site.path()).expect("the journal records the send");
+    assert_eq!(journal["sent"][0]["week"], "2020-W36");
+    assert_eq!(
+        journal["sent"][0]["message_id"],
+        "<2020-W36.digest@flink.apache.org>"
+    );
+    assert_eq!(
+        journal["sent"][0]["recipients"],
+        serde_json::json!(["community@flink.apache.org"])
+    );
+}
+
+#[test]
+fn a_sent_week_is_not_sent_again_unless_forced() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    assert_eq!(code(&send(site.path(), &["send", "--week", "2020-W36"])), 0);
+    let again = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&again), 0);
+    assert!(
+        stdout(&again).starts_with("2020-W36 was already sent on "),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(server.received().len(), 1);
+    let forced = send(site.path(), &["send", "--week", "2020-W36", "--force"]);
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    assert_eq!(server.received().len(), 2);
+    // Both carry the same Message-ID, so a list server can drop the duplicate.
+    let ids: Vec<String> = server
+        .received()
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+}
+
+#[test]
+fn a_wrong_password_fails_at_once_and_is_never_printed() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    let wrong = "not-the-Pa55word";
+    let out = herald_with_password(site.path(), wrong, &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("the server refused the login"), "{err}");
+    for secret in [wrong, PASSWORD] {
+        assert!(
+            !err.contains(secret) && !stdout(&out).contains(secret),
+            "the password leaked"
+        );
+    }
+    assert!(journal(site.path()).is_none());
+    assert_eq!(
+        server.log().iter().filter(|e| e["event"] == "auth").count(),
+        1,
+        "no retry of a refused login"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_451_is_retried_until_accepted() {
+    let server = Server::start("451x2");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        server.data_replies(),
+        [
+            serde_json::json!(451),
+            serde_json::json!(451),
+            serde_json::json!(250)
+        ]
+    );
+    assert_eq!(server.received().len(), 1);
+    assert!(journal(site.path()).is_some());
+}
+
+#[test]
+fn a_connection_dropped_during_data_is_retried() {
+    let server = Server::start("drop-data");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        server.data_replies(),
+        [serde_json::json!("dropped"), serde_json::json!(250)]
+    );
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn a_550_stops_at_once_without_retry() {
+    let server = Server::start("550");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("550") && err.contains("the server rejected the message"),
+        "{err}"
+    );
+    assert_eq!(server.data_replies(), [serde_json::json!(550)]);
+    assert!(journal(site.path()).is_none());
+}
+
+#[test]
+fn no_server_is_a_temporary_failure_and_the_next_run_delivers() {
+    let gone = Server::start("ok");
+    let (port, ca_dir) = (gone.port, tempfile::tempdir().unwrap());
+    std::fs::copy(gone.ca(), ca_dir.path().join("ca.pem")).unwrap();
+    drop(gone);
+    let site_dir = site(port, &ca_dir.path().join("ca.pem"), "");
+    let out = send(site_dir.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("after 3 attempts") && err.contains("the next run will try again"),
+        "{err}"
+    );
+    assert!(journal(site_dir.path()).is_none());
+
+    let server = Server::start("ok");
+    let site_dir = site(server.port, &server.ca(), "");
+    let out = send(site_dir.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn two_runs_at_once_send_one_message() {
+    let server = Server::start("slow");
+    let site = site(server.port, &server.ca(), "");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(["send", "--week", "2020-W36"])
+            .current_dir(site.path())
+            .env("HERALD_SMTP_PASSWORD", PASSWORD)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let mut codes: Vec<i32> = outs.iter().map(code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [0, 75],
+        "{:?}",
+        outs.iter().map(stderr).collect::<Vec<_>>()
+    );
+    let loser = outs.iter().find(|o| code(o) == 75).unwrap();
+    assert!(
+        stderr(loser).contains("holds the lock") && stderr(loser).contains("state.json.lock"),
+        "{}",
+        stderr(loser)
+    );
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn run_catches_up_on_missed_weeks_oldest_first() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    std::fs::create_dir_all(site.path().join(".herald")).unwrap();
+    std::fs::write(
+        site.path().join(".herald/state.json"),
+        r#"{"sent": [{"week": "2020-W34", "message_id": "<2020-W34.digest@flink.apache.org>", "recipients": ["community@flink.apache.org"], "sent_at": "2020-08-24T09:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let now = ["--now", "2020-09-15T09:00:00Z", "run"];
+    let out = send(site.path(), &now);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert!(lines[0].starts_with("2020-W35: sent 1 post"), "{printed}");
+    assert!(lines[1].starts_with("2020-W36: sent 2 posts"), "{printed}");
+    assert_eq!(lines[2], "no posts in 2020-W37: nothing to send");
+    let subjects: Vec<String> = server
+        .received()
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "Message-ID: <2020-W35.digest@flink.apache.org>",
+            "Message-ID: <2020-W36.digest@flink.apache.org>"
+        ]
+    );
+    assert!(
+        site.path().join("public/atom.xml").exists(),
+        "run builds the feeds too"
+    );
+
+    let again = send(site.path(), &now);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(stdout(&again), "no posts in 2020-W37: nothing to send\n");
+    assert_eq!(server.received().len(), 2);
+}
+
+#[test]
+fn dry_run_connects_nowhere_and_records_nothing() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(site.path(), &["send", "--week", "2020-W36", "--dry-run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .starts_with("dry run: would send 2020-W36 (2 posts) to community@flink.apache.org"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(server.log().is_empty());
+    assert!(journal(site.path()).is_none());
+}
+
+#[test]
+fn plaintext_smtp_is_refused_at_config_load() {
+    let cases = [
+        (
+            "host = \"mail.example.org\"\nsecurity = \"none\"",
+            "allowed only for a loopback host",
+        ),
+        (
+            "host = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"u\"",
+            "credentials are never sent without TLS",
+        ),
+    ];
+    for (smtp, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("posts")).unwrap();
+        std::fs::write(dir.path().join("config.toml"), format!("[smtp]\n{smtp}\n")).unwrap();
+        let out = send(dir.path(), &["send", "--dry-run"]);
+        assert_eq!(code(&out), 1);
+        assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    }
+}

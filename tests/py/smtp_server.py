@@ -1,0 +1,119 @@
+"""A real SMTP server for herald's delivery tests: aiosmtpd on a loopback port with
+STARTTLS required and AUTH required (only over TLS), a CA and server certificate made at
+start (trustme), and scripted failures.
+
+usage: smtp_server.py DIR USER PASSWORD [BEHAVIOUR]
+
+BEHAVIOUR: ok (default) | 451xN (answer 451 to the first N DATA commands) |
+drop-data (close the connection in the middle of the first DATA) | 550 (reject every
+message) | slow (wait 2 s before accepting each message).
+
+Writes DIR/ca.pem, then prints `READY <port>` and serves until killed. Each accepted
+message is written to DIR/received/N.eml; every event is appended to DIR/log.jsonl as
+{"event": ..., "tls": bool, "auth": bool}.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import ssl
+import sys
+import time
+import logging
+
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# aiosmtpd 1.4 logs a warning about its own deprecated login_data on every AUTH.
+logging.getLogger("mail.log").setLevel(logging.ERROR)
+
+DIR, USER, PASSWORD = sys.argv[1], sys.argv[2], sys.argv[3]
+BEHAVIOUR = sys.argv[4] if len(sys.argv) > 4 else "ok"
+os.makedirs(os.path.join(DIR, "received"), exist_ok=True)
+
+
+def log(event, session, **extra):
+    record = {
+        "event": event,
+        "tls": session.ssl is not None,
+        "auth": bool(session.authenticated),
+        **extra,
+    }
+    with open(os.path.join(DIR, "log.jsonl"), "a") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+class Authenticator:
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == USER
+            and auth_data.password.decode() == PASSWORD
+        )
+        log("auth", session, ok=ok)
+        return AuthResult(success=ok, handled=False)
+
+
+class Handler:
+    def __init__(self):
+        self.data_commands = 0
+        self.accepted = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_commands += 1
+        n = self.data_commands
+        if BEHAVIOUR.startswith("451x") and n <= int(BEHAVIOUR[4:]):
+            log("data", session, reply=451)
+            return "451 4.3.0 Try again later"
+        if BEHAVIOUR == "550":
+            log("data", session, reply=550)
+            return "550 5.7.1 Message rejected"
+        if BEHAVIOUR == "drop-data" and n == 1:
+            log("data", session, reply="dropped")
+            server.transport.close()
+            return "421 closing"
+        if BEHAVIOUR == "slow":
+            await asyncio.sleep(2)
+        self.accepted += 1
+        with open(os.path.join(DIR, "received", f"{self.accepted}.eml"), "wb") as f:
+            f.write(envelope.original_content)
+        log("data", session, reply=250, rcpt=envelope.rcpt_tos)
+        return "250 2.0.0 OK"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(os.path.join(DIR, "ca.pem"))
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    port = free_port()
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        authenticator=Authenticator(),
+    )
+    controller.start()
+    print(f"READY {port}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
