@@ -256,11 +256,10 @@ fn build(site: &Site, loaded: &Loaded, out: &std::path::Path) -> Result<ExitCode
     for d in &warnings {
         tracing::warn!("{d}");
     }
-    let files = feed::render(site, &entries)?;
-    feed::write(out, &files)?;
+    let written = feed::write(site, &entries, out)?;
     eprintln!(
         "wrote {} feeds of {} posts to {} ({} posts with errors)",
-        files.len(),
+        written,
         entries.len().min(if feeds.limit == 0 {
             usize::MAX
         } else {

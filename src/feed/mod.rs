@@ -137,10 +137,32 @@ pub struct FeedFile {
 
 /// Renders every configured feed (and per-tag feeds) from entries sorted newest first.
 pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
-    let config = &site.config.feeds;
     let mut files = Vec::new();
+    render_each(site, entries, &mut |file| {
+        files.push(file);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// Renders the feeds and writes each below `out_dir` atomically as soon as it is rendered,
+/// so only one serialised feed is in memory at a time. Returns how many were written.
+pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<usize> {
+    let mut written = 0;
+    render_each(site, entries, &mut |file| {
+        write_atomic(&out_dir.join(&file.path), &file.bytes)?;
+        written += 1;
+        Ok(())
+    })?;
+    Ok(written)
+}
+
+type Sink<'s> = dyn FnMut(FeedFile) -> Result<()> + 's;
+
+fn render_each(site: &Site, entries: &[Entry], sink: &mut Sink<'_>) -> Result<()> {
+    let config = &site.config.feeds;
     let all: Vec<&Entry> = entries.iter().collect();
-    render_set(site, &all, Path::new(""), &site.config.title, &mut files)?;
+    render_set(site, &all, Path::new(""), &site.config.title, sink)?;
     if config.per_tag {
         let mut tags: Vec<&String> = entries.iter().flat_map(|e| &e.tags).collect();
         tags.sort();
@@ -149,10 +171,10 @@ pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
             let tagged: Vec<&Entry> = entries.iter().filter(|e| e.tags.contains(tag)).collect();
             let dir = Path::new("tags").join(slug(tag));
             let title = format!("{}: {tag}", site.config.title);
-            render_set(site, &tagged, &dir, &title, &mut files)?;
+            render_set(site, &tagged, &dir, &title, sink)?;
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 fn render_set(
@@ -160,7 +182,7 @@ fn render_set(
     entries: &[&Entry],
     dir: &Path,
     title: &str,
-    files: &mut Vec<FeedFile>,
+    sink: &mut Sink<'_>,
 ) -> Result<()> {
     let config = &site.config.feeds;
     let limit = if config.limit == 0 {
@@ -193,11 +215,11 @@ fn render_set(
             Format::Atom => atom::render(&feed)?,
             Format::Json => json::render(&feed)?,
         };
-        files.push(FeedFile {
+        sink(FeedFile {
             path,
             format,
             bytes,
-        });
+        })?;
     }
     Ok(())
 }
@@ -211,12 +233,4 @@ pub fn feed_url(site: &Site, path: &Path) -> String {
     } else {
         format!("{}/{prefix}/{path}", site.base())
     }
-}
-
-/// Writes rendered feeds below `out_dir`, each atomically.
-pub fn write(out_dir: &Path, files: &[FeedFile]) -> Result<()> {
-    for file in files {
-        write_atomic(&out_dir.join(&file.path), &file.bytes)?;
-    }
-    Ok(())
 }

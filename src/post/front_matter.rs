@@ -14,28 +14,46 @@ pub(crate) struct Split<'a> {
     pub front_line: usize,
     /// The Markdown body.
     pub body: &'a str,
-    /// 1-based line of the body's first line in the file.
-    pub body_line: usize,
 }
 
 /// A problem at a line of the file.
 pub(crate) type LineError = (usize, String);
 
-/// Cuts `text` (BOM removed, line ends normalised to `\n`) into front matter and body.
+/// Cuts `text` (BOM removed, line ends normalised to `\n`) into front matter and body and
+/// parses the front matter.
 pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
+    let (format, front_text, body, _) = cut(text)?;
+    let front = match format {
+        None => Map::new(),
+        Some(Format::Toml) => parse_toml(front_text, 2)?,
+        Some(Format::Yaml) => parse_yaml(front_text, 2)?,
+    };
+    Ok(Split {
+        front,
+        front_text,
+        front_line: if format.is_some() { 2 } else { 1 },
+        body,
+    })
+}
+
+/// The body of a post and its first line, without parsing the front matter.
+pub(crate) fn body(text: &str) -> Result<(&str, usize), LineError> {
+    cut(text).map(|(_, _, body, line)| (body, line))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Yaml,
+    Toml,
+}
+
+/// Finds the front matter's delimiters: (format, front-matter text, body, body's first line).
+fn cut(text: &str) -> Result<(Option<Format>, &str, &str, usize), LineError> {
     let first_line = text.lines().next().unwrap_or("");
-    let (open, closers): (&str, &[&str]) = match first_line.trim_end() {
-        "---" => ("---", &["---", "..."]),
-        "+++" => ("+++", &["+++"]),
-        _ => {
-            return Ok(Split {
-                front: Map::new(),
-                front_text: "",
-                front_line: 1,
-                body: text,
-                body_line: 1,
-            })
-        }
+    let (format, open, closers): (Format, &str, &[&str]) = match first_line.trim_end() {
+        "---" => (Format::Yaml, "---", &["---", "..."]),
+        "+++" => (Format::Toml, "+++", &["+++"]),
+        _ => return Ok((None, "", text, 1)),
     };
     let start = first_line.len() + 1;
     let mut offset = start.min(text.len());
@@ -43,18 +61,7 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
         if closers.contains(&line.trim_end()) {
             let front_text = &text[start.min(text.len())..offset];
             let body_start = (offset + line.len()).min(text.len());
-            let front = if open == "+++" {
-                parse_toml(front_text, 2)?
-            } else {
-                parse_yaml(front_text, 2)?
-            };
-            return Ok(Split {
-                front,
-                front_text,
-                front_line: 2,
-                body: &text[body_start..],
-                body_line: line_no + 1,
-            });
+            return Ok((Some(format), front_text, &text[body_start..], line_no + 1));
         }
         offset += line.len();
     }
@@ -141,7 +148,7 @@ mod tests {
         let s = split("--- \ntitle: Hi\n...\nbody\n").unwrap();
         assert_eq!(s.front["title"], "Hi");
         assert_eq!(s.body, "body\n");
-        assert_eq!(s.body_line, 4);
+        assert_eq!(body("--- \ntitle: Hi\n...\nbody\n"), Ok(("body\n", 4)));
     }
 
     #[test]
@@ -156,7 +163,7 @@ mod tests {
     fn no_front_matter() {
         let s = split("# Title\ntext").unwrap();
         assert!(s.front.is_empty());
-        assert_eq!(s.body_line, 1);
+        assert_eq!(body("# Title\ntext"), Ok(("# Title\ntext", 1)));
     }
 
     #[test]

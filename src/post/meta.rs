@@ -108,9 +108,14 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         || front.get("published").and_then(Value::as_bool) == Some(false);
     let excerpt = ["excerpt", "description", "summary"]
         .iter()
-        .find_map(|k| front.get(*k).and_then(scalar))
-        .filter(|e| !e.trim().is_empty())
-        .map(|e| unescape_html(&e));
+        .find_map(|k| {
+            front
+                .get(*k)
+                .and_then(scalar)
+                .map(|e| (e, key_line(split, k)))
+        })
+        .filter(|(e, _)| !e.trim().is_empty())
+        .map(|(e, line)| (unescape_html(&e), line));
     let extra: Map<String, Value> = front
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
@@ -128,8 +133,6 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         tags,
         draft,
         excerpt,
-        body: split.body.to_string(),
-        body_line: split.body_line,
         extra,
     })
 }

@@ -58,9 +58,8 @@ pub struct Post {
     pub tags: Vec<String>,
     /// Whether the post is a draft.
     pub draft: bool,
-    excerpt: Option<String>,
-    body: String,
-    body_line: usize,
+    /// Front-matter summary and the line it is on.
+    excerpt: Option<(String, usize)>,
     extra: Map<String, Value>,
 }
 
@@ -162,6 +161,14 @@ fn post_paths(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn load_one(site: &Site, path: &Path) -> Result<Post, Diagnostic> {
+    let text = read_text(path)?;
+    let split =
+        front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
+    meta::post_from(site, path, &split).map_err(|(line, msg)| Diagnostic::error(path, line, msg))
+}
+
+/// A post's text: UTF-8 without NUL bytes, BOM removed, line ends normalised to `\n`.
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(path, 1, format!("cannot read file: {e}")))?;
     let text = match std::str::from_utf8(&bytes) {
@@ -188,14 +195,11 @@ fn load_one(site: &Site, path: &Path) -> Result<Post, Diagnostic> {
         ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') {
+    Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
-    };
-    let split =
-        front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
-    meta::post_from(site, path, &split).map_err(|(line, msg)| Diagnostic::error(path, line, msg))
+    })
 }
 
 /// Renders loaded posts into entries, using one sanitiser for the whole run.
@@ -235,6 +239,16 @@ impl<'a> Renderer<'a> {
             page: post.permalink.clone(),
         };
         let mut warnings = Vec::new();
+        // Bodies are read again here rather than kept from loading: only the posts an output
+        // shows are rendered, and a large blog's bodies need not all sit in memory.
+        let text = read_text(&post.path).unwrap_or_else(|d| {
+            warnings.push(d);
+            String::new()
+        });
+        let (body, body_line) = front_matter::body(&text).unwrap_or_else(|(line, message)| {
+            warnings.push(Diagnostic::error(&post.path, line, message));
+            ("", 1)
+        });
         let mut html_of = |markdown: &str, first_line: usize| {
             let expanded = shortcodes::expand(markdown, self.site);
             for (line, message) in expanded.warnings {
@@ -252,10 +266,10 @@ impl<'a> Renderer<'a> {
                 more,
             )
         };
-        let (content_html, more) = html_of(&post.body, post.body_line);
+        let (content_html, more) = html_of(body, body_line);
         let content_text = to_text(&content_html);
         let summary_html = match (&post.excerpt, more) {
-            (Some(excerpt), _) => html_of(excerpt, post.body_line).0,
+            (Some((excerpt, line)), _) => html_of(excerpt, *line).0,
             (None, Some(more)) => more,
             (None, None) => text_summary(&content_text, self.site.config.summary_length),
         };
