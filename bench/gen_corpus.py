@@ -59,6 +59,9 @@ with open(os.path.join(hugo, "config.toml"), "w") as f:
         "[markup.goldmark.renderer]\nunsafe = true\n"
         '[params]\nDocsBaseUrl = "//nightlies.apache.org/flink/"\n'
     )
+# The one page the posts link to with {{< relref >}}.
+with open(os.path.join(hugo, "content", "downloads.md"), "w") as f:
+    f.write("---\ntitle: Downloads\n---\n")
 with open(os.path.join(hugo, "layouts", "_default", "single.html"), "w") as f:
     f.write("{{ .Content }}\n")
 with open(os.path.join(hugo, "layouts", "_default", "list.html"), "w") as f:

@@ -112,7 +112,9 @@ pub fn run(cli: &Cli, world: World) -> Result<ExitCode> {
         future: cli.future,
         now,
     };
+    let started = std::time::Instant::now();
     let loaded = post::load(&site, &dir, &filter)?;
+    tracing::info!("loaded {} posts in {:?}", loaded.files, started.elapsed());
     match &cli.command {
         Command::Check => check(&site, loaded),
         Command::Entries { .. } => entries(&site, &loaded),
@@ -252,11 +254,19 @@ fn build(site: &Site, loaded: &Loaded, out: &std::path::Path) -> Result<ExitCode
     print_diagnostics(&loaded.diagnostics);
     let feeds = &site.config.feeds;
     let shown = post::shown_in_feeds(&loaded.posts, feeds.limit, feeds.per_tag);
+    let started = std::time::Instant::now();
     let (entries, warnings): (Vec<Entry>, _) = Renderer::new(site).render_all(&shown);
+    tracing::info!(
+        "rendered {} posts in {:?}",
+        entries.len(),
+        started.elapsed()
+    );
     for d in &warnings {
         tracing::warn!("{d}");
     }
+    let started = std::time::Instant::now();
     let written = feed::write(site, &entries, out)?;
+    tracing::info!("wrote {written} feeds in {:?}", started.elapsed());
     eprintln!(
         "wrote {} feeds of {} posts to {} ({} posts with errors)",
         written,

@@ -2,6 +2,7 @@
 //! none), `summary` and `content type="html"`, RFC 3339 dates, and a self link.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use anyhow::{Context, Result};
 use atom_syndication::extension::{Extension, ExtensionMap};
@@ -13,7 +14,7 @@ use super::rss::MEDIA_NS;
 use super::Feed;
 use crate::entry::Entry;
 
-pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
+pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
     let site = &feed.site.config;
     let mut atom = AtomFeed {
         id: feed.self_url.clone(),
@@ -38,13 +39,12 @@ pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
     if feed.entries.iter().any(|e| e.image.is_some()) {
         atom.namespaces.insert("media".into(), MEDIA_NS.into());
     }
-    let mut bytes = br#"<?xml version="1.0" encoding="UTF-8"?>"#.to_vec();
-    bytes.push(b'\n');
-    let mut bytes = atom
-        .write_with_config(bytes, config())
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .context("failed to write Atom")?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    let out = atom
+        .write_with_config(out, config())
+        .context("failed to write Atom")?;
+    out.write_all(b"\n").context("failed to write Atom")
 }
 
 fn config() -> atom_syndication::WriteConfig {

@@ -1,5 +1,7 @@
 //! JSON Feed 1.1 with serde: `summary`, `content_html` and `content_text` per item.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -49,7 +51,7 @@ struct Author {
     url: Option<String>,
 }
 
-pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
+pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
     let site = &feed.site.config;
     let full = feed.full();
     let json = JsonFeed {
@@ -98,7 +100,6 @@ pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&json).context("failed to write JSON Feed")?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    serde_json::to_writer_pretty(&mut *out, &json).context("failed to write JSON Feed")?;
+    out.write_all(b"\n").context("failed to write JSON Feed")
 }

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::Site;
 use crate::entry::{Author, Entry};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_atomic_with;
 use crate::post::slug;
 
 /// `[feeds]` in the config.
@@ -88,7 +89,7 @@ pub enum ContentMode {
 /// One feed to write: its entries and where it lives.
 pub(crate) struct Feed<'a> {
     pub site: &'a Site,
-    pub entries: &'a [&'a Entry],
+    pub entries: Vec<&'a Entry>,
     /// Absolute URL of the feed file itself.
     pub self_url: String,
     /// Title, with the tag for per-tag feeds.
@@ -98,6 +99,15 @@ pub(crate) struct Feed<'a> {
 }
 
 impl Feed<'_> {
+    /// Writes the feed in one format.
+    fn write(&self, format: Format, out: &mut dyn std::io::Write) -> Result<()> {
+        match format {
+            Format::Rss => rss::write(self, out),
+            Format::Atom => atom::write(self, out),
+            Format::Json => json::write(self, out),
+        }
+    }
+
     /// The home page URL, with a trailing slash.
     pub fn home(&self) -> String {
         format!("{}/", self.site.base())
@@ -137,33 +147,36 @@ pub struct FeedFile {
 
 /// Renders every configured feed (and per-tag feeds) from entries sorted newest first.
 pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
-    let mut files = Vec::new();
-    render_each(site, entries, &mut |file| {
-        files.push(file);
-        Ok(())
-    })?;
-    Ok(files)
+    plan(site, entries)
+        .into_iter()
+        .map(|(path, format, feed)| {
+            let mut bytes = Vec::new();
+            feed.write(format, &mut bytes)?;
+            Ok(FeedFile {
+                path,
+                format,
+                bytes,
+            })
+        })
+        .collect()
 }
 
-/// Renders the feeds and writes each below `out_dir` atomically as soon as it is rendered,
-/// so only one serialised feed is in memory at a time. Returns how many were written.
+/// Renders the feeds in parallel, each streamed into its file and written atomically, so no
+/// serialised feed is ever in memory whole. Returns how many were written.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<usize> {
-    let mut written = 0;
-    render_each(site, entries, &mut |file| {
-        write_atomic(&out_dir.join(&file.path), &file.bytes)?;
-        written += 1;
-        Ok(())
+    let feeds = plan(site, entries);
+    feeds.par_iter().try_for_each(|(path, format, feed)| {
+        write_atomic_with(&out_dir.join(path), &mut |out| feed.write(*format, out))
     })?;
-    Ok(written)
+    Ok(feeds.len())
 }
 
-type Sink<'s> = dyn FnMut(FeedFile) -> Result<()> + 's;
-
-fn render_each(site: &Site, entries: &[Entry], sink: &mut Sink<'_>) -> Result<()> {
-    let config = &site.config.feeds;
+/// Every feed to write: its path below the output directory, its format and its entries.
+fn plan<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(PathBuf, Format, Feed<'a>)> {
+    let mut feeds = Vec::new();
     let all: Vec<&Entry> = entries.iter().collect();
-    render_set(site, &all, Path::new(""), &site.config.title, sink)?;
-    if config.per_tag {
+    plan_set(site, all, Path::new(""), &site.config.title, &mut feeds);
+    if site.config.feeds.per_tag {
         let mut tags: Vec<&String> = entries.iter().flat_map(|e| &e.tags).collect();
         tags.sort();
         tags.dedup();
@@ -171,26 +184,23 @@ fn render_each(site: &Site, entries: &[Entry], sink: &mut Sink<'_>) -> Result<()
             let tagged: Vec<&Entry> = entries.iter().filter(|e| e.tags.contains(tag)).collect();
             let dir = Path::new("tags").join(slug(tag));
             let title = format!("{}: {tag}", site.config.title);
-            render_set(site, &tagged, &dir, &title, sink)?;
+            plan_set(site, tagged, &dir, &title, &mut feeds);
         }
     }
-    Ok(())
+    feeds
 }
 
-fn render_set(
-    site: &Site,
-    entries: &[&Entry],
+fn plan_set<'a>(
+    site: &'a Site,
+    mut entries: Vec<&'a Entry>,
     dir: &Path,
     title: &str,
-    sink: &mut Sink<'_>,
-) -> Result<()> {
+    feeds: &mut Vec<(PathBuf, Format, Feed<'a>)>,
+) {
     let config = &site.config.feeds;
-    let limit = if config.limit == 0 {
-        entries.len()
-    } else {
-        config.limit.min(entries.len())
-    };
-    let entries = &entries[..limit];
+    if config.limit > 0 {
+        entries.truncate(config.limit);
+    }
     let updated = entries
         .iter()
         .map(|e| e.updated)
@@ -205,23 +215,13 @@ fn render_set(
         let path = dir.join(name);
         let feed = Feed {
             site,
-            entries,
+            entries: entries.clone(),
             self_url: feed_url(site, &path),
             title: title.to_string(),
             updated,
         };
-        let bytes = match format {
-            Format::Rss => rss::render(&feed)?,
-            Format::Atom => atom::render(&feed)?,
-            Format::Json => json::render(&feed)?,
-        };
-        sink(FeedFile {
-            path,
-            format,
-            bytes,
-        })?;
+        feeds.push((path, format, feed));
     }
-    Ok(())
 }
 
 /// The public URL of a feed file.

@@ -2,6 +2,7 @@
 //! (RSS `author` must be an email), a self link, and RFC 822 dates with numeric offsets.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use anyhow::{Context, Result};
 use rss::extension::atom::{AtomExtension, Link};
@@ -15,7 +16,7 @@ use crate::entry::Entry;
 /// The Media RSS namespace, for `media:thumbnail`.
 pub(crate) const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
-pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
+pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
     let site = &feed.site.config;
     let updated = feed.updated.to_rfc2822();
     let mut channel = Channel {
@@ -51,11 +52,10 @@ pub(crate) fn render(feed: &Feed<'_>) -> Result<Vec<u8>> {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());
     }
     // The rss crate writes the XML declaration itself.
-    let mut bytes = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
+    let out = channel
+        .pretty_write_to(out, b' ', 2)
         .context("failed to write RSS")?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    out.write_all(b"\n").context("failed to write RSS")
 }
 
 fn item(feed: &Feed<'_>, entry: &Entry) -> Item {

@@ -132,15 +132,32 @@ pub(crate) fn strip_xml_forbidden(text: &str) -> Cow<'_, str> {
 
 /// Decodes the entities html5ever's serialiser writes.
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
+    const ENTITIES: [(&str, char); 6] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&nbsp;", '\u{a0}'),
+        ("&#39;", '\''),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match ENTITIES.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, c)) => {
+                out.push(*c);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
     }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
 /// Plain text of sanitised HTML: blocks on their own lines, list items with `- `, links
@@ -239,11 +256,25 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
         out.push_str(text);
         return;
     }
-    for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-        if i > 0 && !out.ends_with([' ', '\n']) && !out.is_empty() {
+    // Runs of whitespace become one space, and none after a line break or at the start.
+    let mut space = false;
+    for piece in text.split(|c: char| c.is_ascii_whitespace()) {
+        if piece.is_empty() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() && !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(piece);
+        space = true;
+    }
+    if space
+        && text.ends_with(|c: char| c.is_ascii_whitespace())
+        && !out.is_empty()
+        && !out.ends_with([' ', '\n'])
+    {
+        out.push(' ');
     }
 }
 
