@@ -68,6 +68,20 @@ impl Server {
             .collect()
     }
 
+    /// The `Message-ID:` header line of each message received, in order.
+    fn message_ids(&self) -> Vec<String> {
+        self.received()
+            .iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                text.lines()
+                    .find(|l| l.starts_with("Message-ID:"))
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
     fn data_replies(&self) -> Vec<serde_json::Value> {
         self.log()
             .into_iter()
@@ -204,18 +218,7 @@ fn a_sent_week_is_not_sent_again_unless_forced() {
     assert_eq!(code(&forced), 0, "{}", stderr(&forced));
     assert_eq!(server.received().len(), 2);
     // Both carry the same Message-ID, so a list server can drop the duplicate.
-    let ids: Vec<String> = server
-        .received()
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .lines()
-                .find(|l| l.starts_with("Message-ID:"))
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids = server.message_ids();
     assert_eq!(ids[0], ids[1]);
 }
 
@@ -366,20 +369,9 @@ fn run_catches_up_on_missed_weeks_oldest_first() {
     assert!(lines[0].starts_with("2020-W35: sent 1 post"), "{printed}");
     assert!(lines[1].starts_with("2020-W36: sent 2 posts"), "{printed}");
     assert_eq!(lines[2], "no posts in 2020-W37: nothing to send");
-    let subjects: Vec<String> = server
-        .received()
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .lines()
-                .find(|l| l.starts_with("Message-ID:"))
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids = server.message_ids();
     assert_eq!(
-        subjects,
+        ids,
         [
             "Message-ID: <2020-W35.digest@flink.apache.org>",
             "Message-ID: <2020-W36.digest@flink.apache.org>"

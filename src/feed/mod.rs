@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::Site;
@@ -161,13 +160,23 @@ pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
         .collect()
 }
 
-/// Renders the feeds in parallel, each streamed into its file and written atomically, so no
-/// serialised feed is ever in memory whole. Returns how many were written.
+/// Renders the feeds, each streamed into its file and written atomically, so no serialised
+/// feed is ever in memory whole. JSON feeds are written beside the XML ones; the XML ones go
+/// one at a time, because the rss and atom_syndication documents each copy every entry's
+/// content and two at once cost a third more peak memory (BENCHMARKS.md). Returns how many
+/// were written.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<usize> {
     let feeds = plan(site, entries);
-    feeds.par_iter().try_for_each(|(path, format, feed)| {
-        write_atomic_with(&out_dir.join(path), &mut |out| feed.write(*format, out))
-    })?;
+    let (json, xml): (Vec<_>, Vec<_>) = feeds
+        .iter()
+        .partition(|(_, format, _)| *format == Format::Json);
+    let write_all = |feeds: Vec<&(PathBuf, Format, Feed<'_>)>| -> Result<()> {
+        feeds.into_iter().try_for_each(|(path, format, feed)| {
+            write_atomic_with(&out_dir.join(path), &mut |out| feed.write(*format, out))
+        })
+    };
+    let (json, xml) = rayon::join(|| write_all(json), || write_all(xml));
+    json.and(xml)?;
     Ok(feeds.len())
 }
 
