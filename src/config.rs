@@ -104,7 +104,7 @@ impl Site {
                 .span()
                 .map(|s| text[..s.start].matches('\n').count() + 1)
                 .unwrap_or(1);
-            anyhow::anyhow!("{}:{line}: error: {}", path.display(), e.message())
+            anyhow::anyhow!("{}:{line}: {}", path.display(), e.message().trim_end())
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Site::new(config, root).with_context(|| format!("invalid config {}", path.display()))

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         .without_time()
         .init();
     // The only places herald reads the clock and the environment.
+    #[allow(clippy::disallowed_methods, reason = "main is where the world is read")]
     let world = World {
         now: chrono::Utc::now(),
         env: |name| std::env::var(name).ok(),

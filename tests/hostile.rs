@@ -177,3 +177,30 @@ fn unknown_shortcode_is_a_warning_with_its_line() {
     assert_eq!(err.trim(), "posts/2020-09-02-sc.md:5: warning: unknown shortcode `gist`: tags removed, inner text kept");
     assert_eq!(out, "2 posts, 0 errors, 1 warnings\n");
 }
+
+#[test]
+fn a_config_typo_is_an_error_with_its_line() {
+    let site = site_with(&[("2020-09-01-good.md", GOOD)]);
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n[feeds]\nlimt = 5\n")).unwrap();
+    let out = herald(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: config.toml:6: unknown field `limt`"),
+        "{err}"
+    );
+
+    std::fs::write(
+        &config,
+        format!("{text}timezone = \"Mars/Olympus\"\n")
+            .replace("timezone = \"Europe/Berlin\"\n", ""),
+    )
+    .unwrap();
+    let err = stderr(&herald(site.path(), &["check"]));
+    assert!(
+        err.contains("timezone \"Mars/Olympus\" is not an IANA time zone name"),
+        "{err}"
+    );
+}
