@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Site;
 use crate::deliver::{self, Outcome, SendOptions};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{self, Diagnostic, Severity};
 use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
 use crate::feed::{self, lint, Format};
@@ -236,9 +236,7 @@ fn entries(site: &Site, loaded: &Loaded) -> Result<ExitCode> {
     print_diagnostics(&loaded.diagnostics);
     let all_posts: Vec<_> = loaded.posts.iter().collect();
     let (entries, warnings) = Renderer::new(site).render_all(&all_posts);
-    for d in &warnings {
-        tracing::warn!("{d}");
-    }
+    diag::log_warnings(&warnings);
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
     writeln!(out)?;
@@ -261,21 +259,15 @@ fn build(site: &Site, loaded: &Loaded, out: &std::path::Path) -> Result<ExitCode
         entries.len(),
         started.elapsed()
     );
-    for d in &warnings {
-        tracing::warn!("{d}");
-    }
+    diag::log_warnings(&warnings);
     let started = std::time::Instant::now();
     let written = feed::write(site, &entries, out)?;
     tracing::info!("wrote {written} feeds in {:?}", started.elapsed());
     eprintln!(
-        "wrote {} feeds of {} posts to {} ({} posts with errors)",
-        written,
-        entries.len().min(if feeds.limit == 0 {
-            usize::MAX
-        } else {
-            feeds.limit
-        }),
+        "wrote {written} feeds to {} ({} of {} posts rendered, {} with errors)",
         out.display(),
+        entries.len(),
+        loaded.posts.len(),
         loaded.diagnostics.len()
     );
     Ok(if loaded.diagnostics.is_empty() {

@@ -62,3 +62,11 @@ impl fmt::Display for Diagnostic {
         )
     }
 }
+
+/// Logs warnings found while rendering (an unknown shortcode, say) at info level: shown with
+/// `-v`, while `check` always prints them. Cron output stays at errors and one summary line.
+pub fn log_warnings(warnings: &[Diagnostic]) {
+    for d in warnings {
+        tracing::info!("{d}");
+    }
+}

@@ -100,9 +100,7 @@ impl Digest {
             return Ok(None);
         }
         let (entries, warnings) = Renderer::new(site).render_all(&in_week);
-        for d in &warnings {
-            tracing::warn!("{d}");
-        }
+        crate::diag::log_warnings(&warnings);
         Digest::render(site, week, &entries, now).map(Some)
     }
 
