@@ -386,6 +386,31 @@ fn run_catches_up_on_missed_weeks_oldest_first() {
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     assert_eq!(stdout(&again), "no posts in 2020-W37: nothing to send\n");
     assert_eq!(server.received().len(), 2);
+
+    // A week later nothing new was published: the run says so and sends nothing.
+    let later = send(
+        site.path(),
+        &[
+            "--now",
+            "2020-09-15T10:00:00Z",
+            "send",
+            "--week",
+            "2020-W36",
+        ],
+    );
+    assert!(
+        stdout(&later).starts_with("2020-W36 was already sent on 2020-09-15T09:00:00+00:00"),
+        "{}",
+        stdout(&later)
+    );
+    let journal = journal(site.path()).unwrap();
+    let weeks: Vec<&str> = journal["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["week"].as_str().unwrap())
+        .collect();
+    assert_eq!(weeks, ["2020-W34", "2020-W35", "2020-W36"]);
 }
 
 #[test]

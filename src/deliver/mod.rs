@@ -74,6 +74,15 @@ pub fn send(
         Some(week) => vec![week.resolve(now, digest_config.week_starts, site.tz)],
         None => due_weeks(site, posts, &journal, now),
     };
+    if weeks.is_empty() {
+        if let Some(sent) = journal.sent.iter().max_by(|a, b| a.week.cmp(&b.week)) {
+            println!(
+                "nothing due: the last digest, {}, was sent on {}",
+                sent.week,
+                sent.sent_at.to_rfc3339()
+            );
+        }
+    }
     let mut mailer: Option<Mailer> = None;
     for week in weeks {
         let key = week.key();

@@ -134,7 +134,11 @@ impl fmt::Display for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
             Inner::Smtp { server, .. } => write!(f, "{server}"),
-            Inner::Outbox { dir, .. } => write!(f, "the outbox {}", dir.display()),
+            Inner::Outbox { dir, .. } => write!(
+                f,
+                "{} (no [smtp] section: written, not sent)",
+                dir.display()
+            ),
         }
     }
 }
