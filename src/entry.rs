@@ -78,8 +78,3 @@ pub fn format_rfc3339(t: &DateTime<FixedOffset>) -> String {
 fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_rfc3339(t))
 }
-
-/// Sorts entries newest first, ties broken by id, so order never depends on the file system.
-pub fn sort_newest_first(entries: &mut [Entry]) {
-    entries.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
-}

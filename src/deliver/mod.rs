@@ -86,10 +86,6 @@ pub fn send(
     let mut mailer: Option<Mailer> = None;
     for week in weeks {
         let key = week.key();
-        let Some(digest) = Digest::for_week(site, posts, week, now)? else {
-            println!("no posts in {key}: nothing to send");
-            continue;
-        };
         if let Some(sent) = journal.get(&key).filter(|_| !options.force) {
             println!(
                 "{key} was already sent on {} (Message-ID {}); use --force to send it again",
@@ -98,6 +94,11 @@ pub fn send(
             );
             continue;
         }
+        // Only now render: a week already sent needs no digest.
+        let Some(digest) = Digest::for_week(site, posts, week, now)? else {
+            println!("no posts in {key}: nothing to send");
+            continue;
+        };
         if options.dry_run {
             println!(
                 "dry run: would send {key} ({}) to {}: {}",

@@ -8,6 +8,7 @@ use super::context::{Context, EntryInfo};
 use super::week::Week;
 use crate::config::Site;
 use crate::entry::Entry;
+use crate::post::summary_of_text;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/digest.html.hbs");
 const TEXT_TEMPLATE: &str = include_str!("../../templates/digest.txt.hbs");
@@ -117,29 +118,7 @@ impl Templates {
 
 /// Cuts a summary to about `length` characters at a word boundary (0: no summary).
 fn shorten(entry: &mut EntryInfo, length: usize) {
-    let mut text = String::new();
-    for word in entry.summary_text.split_whitespace() {
-        if text.chars().count() + word.chars().count() + 1 > length {
-            text.push('…');
-            break;
-        }
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(word);
-    }
-    if length == 0 {
-        text.clear();
-    }
-    let mut html = String::new();
-    if !text.is_empty() {
-        html.push_str("<p>");
-        pulldown_cmark_escape::escape_html_body_text(&mut html, &text)
-            .expect("writing to a String");
-        html.push_str("</p>");
-    }
-    entry.summary_html = html;
-    entry.summary_text = text;
+    (entry.summary_html, entry.summary_text) = summary_of_text(&entry.summary_text, length);
 }
 
 /// Wraps every line longer than the width at word boundaries, keeping its indent; a word

@@ -363,6 +363,17 @@ mod tests {
     const ATOM_SELF: &str = r#"<link href="https://x.org/atom.xml" rel="self"/>"#;
     const GOOD_ENTRY: &str = r#"<entry><id>https://x.org/a</id><title>T</title><updated>2020-09-04T08:00:00Z</updated><author><name>A</name></author><content type="html">&lt;p&gt;ok&lt;/p&gt;</content></entry>"#;
 
+    /// Each broken feed is reported with a finding that contains its expected text.
+    fn assert_each_reported(lint: fn(&[u8]) -> Vec<String>, cases: &[(String, &str)]) {
+        for (feed, want) in cases {
+            let found = lint(feed.as_bytes());
+            assert!(
+                found.iter().any(|f| f.contains(want)),
+                "wanted {want:?} in {found:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_clean_feed_has_no_findings() {
         assert_eq!(
@@ -461,13 +472,7 @@ mod tests {
                 "has a relative reference href=\"/rel\" on <a>",
             ),
         ];
-        for (feed, want) in cases {
-            let found = rss(feed.as_bytes());
-            assert!(
-                found.iter().any(|f| f.contains(want)),
-                "wanted {want:?} in {found:?}"
-            );
-        }
+        assert_each_reported(rss, &cases);
         let ok = rss_with(
             SELF,
             &GOOD_ITEM.replace("</item>", "<author>jo@x.org (Jo)</author></item>"),
@@ -513,13 +518,7 @@ mod tests {
                 "entry 1 <content> holds <style>",
             ),
         ];
-        for (feed, want) in cases {
-            let found = atom(feed.as_bytes());
-            assert!(
-                found.iter().any(|f| f.contains(want)),
-                "wanted {want:?} in {found:?}"
-            );
-        }
+        assert_each_reported(atom, &cases);
         let feed_author = atom_with(
             &format!("{ATOM_SELF}<author><name>Site</name></author>"),
             &GOOD_ENTRY.replace("<author><name>A</name></author>", ""),

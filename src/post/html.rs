@@ -131,7 +131,7 @@ pub(crate) fn strip_xml_forbidden(text: &str) -> Cow<'_, str> {
 }
 
 /// Decodes the entities html5ever's serialiser writes.
-fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
     const ENTITIES: [(&str, char); 6] = [
         ("&amp;", '&'),
         ("&lt;", '<'),

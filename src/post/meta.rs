@@ -10,7 +10,7 @@ use url::Url;
 use super::dates::{date_from_file_name, in_zone, parse_date};
 use super::front_matter::{key_line, LineError, Split};
 use super::permalink::{self, hugo_slug, Parts};
-use super::{plain, Post};
+use super::{decode_entities, plain, Post};
 use crate::config::{Site, TitleSource};
 use crate::entry::Author;
 
@@ -270,10 +270,7 @@ fn first_heading(body: &str) -> Option<String> {
 /// An excerpt that holds only escaped HTML (`&lt;p&gt;…`) is unescaped once.
 fn unescape_html(text: &str) -> String {
     if text.contains("&lt;") && !text.contains('<') {
-        text.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&")
+        decode_entities(text)
     } else {
         text.to_string()
     }

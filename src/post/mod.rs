@@ -22,7 +22,7 @@ use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::entry::{Author, Entry};
 pub(crate) use dates::in_zone;
-pub(crate) use html::{attribute, plain, to_text};
+pub(crate) use html::{attribute, decode_entities, plain, to_text};
 use html::{Bases, Sanitizer};
 pub(crate) use markdown::slug;
 
@@ -271,7 +271,7 @@ impl<'a> Renderer<'a> {
         let summary_html = match (&post.excerpt, more) {
             (Some((excerpt, line)), _) => html_of(excerpt, *line).0,
             (None, Some(more)) => more,
-            (None, None) => text_summary(&content_text, self.site.config.summary_length),
+            (None, None) => summary_of_text(&content_text, self.site.config.summary_length).0,
         };
         let summary_text = to_text(&summary_html);
         let image = first_image(&content_html);
@@ -296,23 +296,36 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The first paragraphs of the text, cut at a word boundary near `length` characters.
-fn text_summary(text: &str, length: usize) -> String {
+/// A summary made from plain text: the words that fit in about `length` characters (with
+/// `…` when cut), as (HTML paragraph, text). The feeds' automatic summaries and the digest's
+/// shortened ones both come from here. `length` 0 gives no summary at all.
+pub(crate) fn summary_of_text(text: &str, length: usize) -> (String, String) {
     let mut summary = String::new();
+    let mut chars = 0;
     for word in text.split_whitespace() {
-        if summary.chars().count() + word.chars().count() + 1 > length && !summary.is_empty() {
+        let word_chars = word.chars().count();
+        if chars + word_chars + 1 > length && (!summary.is_empty() || length == 0) {
             summary.push('…');
             break;
         }
         if !summary.is_empty() {
             summary.push(' ');
+            chars += 1;
         }
         summary.push_str(word);
+        chars += word_chars;
     }
-    let mut html = String::from("<p>");
-    pulldown_cmark_escape::escape_html_body_text(&mut html, &summary).expect("writing to a String");
-    html.push_str("</p>");
-    html
+    if length == 0 {
+        summary.clear();
+    }
+    let mut html = String::new();
+    if !summary.is_empty() {
+        html.push_str("<p>");
+        pulldown_cmark_escape::escape_html_body_text(&mut html, &summary)
+            .expect("writing to a String");
+        html.push_str("</p>");
+    }
+    (html, summary)
 }
 
 fn first_image(html: &str) -> Option<String> {
