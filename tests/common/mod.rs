@@ -13,15 +13,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared corpus of real posts beside the repository.
+/// The real posts the tests carry: the Flink blog in Hugo and in Jekyll form, with the
+/// permalinks each generator really gave them (see NOTICE).
 pub fn corpus() -> PathBuf {
-    let corpus = root().join("../shared/corpus");
-    assert!(
-        corpus.is_dir(),
-        "the real posts are expected at {}",
-        corpus.display()
-    );
-    corpus
+    root().join("tests/corpus")
 }
 
 /// Runs herald with `args` in `dir`.
