@@ -1,24 +1,26 @@
-//! Problems found in posts, reported as `path:line: error: message`.
+//! Problems, in one shape and one format: `path:line: severity: message`, or `path: severity:
+//! message` when no line applies (a lock file, an unreachable server). The library returns
+//! them; only the command line prints them.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// The post cannot be used.
+    /// Something must be fixed: the run exits 1.
     Error,
-    /// The post is used, but something in it was dropped or guessed.
+    /// Something was dropped or guessed; the output is still made.
     Warning,
 }
 
-/// One problem in one post, with the line it is on (1-based, counted from the top of the file).
+/// One problem, with the file (a post, the config, a feed, the journal) and line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The post's path.
+    /// The file the problem is in or about.
     pub path: PathBuf,
-    /// 1-based line number in the file.
-    pub line: usize,
+    /// 1-based line number in the file, where one applies.
+    pub line: Option<usize>,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in one line.
@@ -26,24 +28,44 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at a line of a file.
-    pub fn error(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+    /// A problem at an optional line of a file.
+    pub fn new(
+        path: impl Into<PathBuf>,
+        line: Option<usize>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line,
-            severity: Severity::Error,
-            message: message.into(),
+            severity,
+            message: message.into().replace('\n', " "),
         }
+    }
+
+    /// An error at a line of a file.
+    pub fn error(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic::new(path, Some(line), Severity::Error, message)
     }
 
     /// A warning at a line of a file.
     pub fn warning(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Diagnostic::new(path, Some(line), Severity::Warning, message)
+    }
+
+    /// An error about a whole file.
+    pub fn file_error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(path, None, Severity::Error, message)
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The file it is about.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 
@@ -53,20 +75,27 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}: {kind}: {}",
-            self.path.display(),
-            self.line,
-            self.message
-        )
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {kind}: {}", self.message)
     }
 }
 
-/// Logs warnings found while rendering (an unknown shortcode, say) at info level: shown with
-/// `-v`, while `check` always prints them. Cron output stays at errors and one summary line.
-pub fn log_warnings(warnings: &[Diagnostic]) {
-    for d in warnings {
-        tracing::info!("{d}");
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_format_with_and_without_a_line() {
+        assert_eq!(
+            Diagnostic::error("posts/a.md", 4, "bad\ndate").to_string(),
+            "posts/a.md:4: error: bad date"
+        );
+        assert_eq!(
+            Diagnostic::new(".herald/state.json.lock", None, Severity::Warning, "held").to_string(),
+            ".herald/state.json.lock: warning: held"
+        );
     }
 }

@@ -1,4 +1,6 @@
-//! The entry model: one post, parsed, rendered and sanitised. Every output consumes this.
+//! The entry model: one post, parsed, rendered and sanitised. Every output consumes this and
+//! nothing else; it knows no parser and no output. Two small rules every side shares live
+//! here too: how a summary is cut from text, and how a name becomes a slug.
 
 use std::path::PathBuf;
 
@@ -77,4 +79,56 @@ pub fn format_rfc3339(t: &DateTime<FixedOffset>) -> String {
 
 fn rfc3339<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_rfc3339(t))
+}
+
+/// A summary made from plain text: the words that fit in about `length` characters (with
+/// `…` when cut), as (HTML paragraph, text). The feeds' automatic summaries and the digest's
+/// shortened ones both come from here. `length` 0 gives no summary at all.
+pub fn summary_of_text(text: &str, length: usize) -> (String, String) {
+    let mut summary = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let word_chars = word.chars().count();
+        if chars + word_chars + 1 > length && (!summary.is_empty() || length == 0) {
+            summary.push('…');
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push(' ');
+            chars += 1;
+        }
+        summary.push_str(word);
+        chars += word_chars;
+    }
+    if length == 0 {
+        summary.clear();
+    }
+    let mut html = String::new();
+    if !summary.is_empty() {
+        html.push_str("<p>");
+        pulldown_cmark_escape::escape_html_body_text(&mut html, &summary)
+            .expect("writing to a String");
+        html.push_str("</p>");
+    }
+    (html, summary)
+}
+
+/// herald's own slug, for the ids of headings in a post (where the author wrote none) and for
+/// the folders of per-tag feeds (`tags/<slug>/`): letters and digits lowercased, `_` and `-`
+/// kept, whitespace as `-`, everything else dropped; `heading` when nothing is left. This is
+/// the rule of pulldown-cmark's and GitHub's heading anchors, not a generator's permalink
+/// rule: Hugo's permalink slug is `post::permalink::hugo_slug`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    if out.is_empty() {
+        out.push_str("heading");
+    }
+    out
 }

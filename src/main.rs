@@ -1,18 +1,21 @@
-//! The `herald` binary: logging, arguments, the clock, and the exit code.
+//! The `herald` binary: logging, arguments, the clock and the environment, and the exit code.
+
+mod cli;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
-use herald::cli::{self, Cli, World};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::Cli::parse();
+    // herald's own logs by verbosity; its dependencies' (html5ever's parser notes, say) only
+    // when HERALD_LOG asks for them.
     let default = match cli.verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
+        0 => "herald=warn",
+        1 => "herald=info",
+        _ => "herald=debug",
     };
     let filter = EnvFilter::try_from_env("HERALD_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
@@ -23,15 +26,8 @@ fn main() -> ExitCode {
         .init();
     // The only places herald reads the clock and the environment.
     #[allow(clippy::disallowed_methods, reason = "main is where the world is read")]
-    let world = World {
-        now: chrono::Utc::now(),
-        env: |name| std::env::var(name).ok(),
-    };
-    match cli::run(&cli, world) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    let now = chrono::Utc::now();
+    #[allow(clippy::disallowed_methods, reason = "main is where the world is read")]
+    let env = |name: &str| std::env::var(name).ok();
+    cli::run(&cli, now, &env)
 }

@@ -188,7 +188,7 @@ fn a_config_typo_is_an_error_with_its_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.starts_with("error: config.toml:6: unknown field `limt`"),
+        err.starts_with("config.toml:6: error: unknown field `limt`"),
         "{err}"
     );
 
@@ -199,8 +199,71 @@ fn a_config_typo_is_an_error_with_its_line() {
     )
     .unwrap();
     let err = stderr(&herald(site.path(), &["check"]));
-    assert!(
-        err.contains("timezone \"Mars/Olympus\" is not an IANA time zone name"),
-        "{err}"
+    assert_eq!(
+        err,
+        "config.toml:3: error: timezone \"Mars/Olympus\" is not an IANA time zone name\n"
     );
+}
+
+#[test]
+fn every_bad_setting_is_reported_on_its_line_before_anything_runs() {
+    let site = site_with(&[("2020-09-01-good.md", GOOD)]);
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "{text}\n[feeds]\nlogo = \"/logo.png\"\n\n[digest]\nto = \"list@example.org\"\nfrom = \"not an address\"\nlist_unsubscribe = [\"javascript:alert(1)\"]\n"
+        ),
+    )
+    .unwrap();
+    for command in ["check", "digest", "build"] {
+        let out = herald(site.path(), &[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 3, "{command}: {err}");
+        assert_eq!(
+            lines[0],
+            "config.toml:6: error: [feeds] logo \"/logo.png\" is not an absolute https or http URL"
+        );
+        assert!(
+            lines[1].starts_with(
+                "config.toml:10: error: [digest] from \"not an address\" is not an email address"
+            ),
+            "{err}"
+        );
+        assert_eq!(lines[2], "config.toml:11: error: [digest] list_unsubscribe \"javascript:alert(1)\" is not an absolute https or mailto URL");
+        assert_eq!(stdout(&out), "", "{command} did nothing");
+    }
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn digest_with_a_broken_post_exits_1_and_still_sends_the_good_ones() {
+    let site = site_with(&[
+        ("2020-09-01-good.md", GOOD),
+        (
+            "2020-09-02-broken.md",
+            b"---\ntitle: x\ndate: next tuesday\n---\n",
+        ),
+    ]);
+    let out = herald(
+        site.path(),
+        &["--now", "2020-09-07T09:00:00Z", "digest", "--out", "out"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("posts/2020-09-02-broken.md:3: error: cannot read `date: next tuesday`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).starts_with("2020-W36: 1 post: "),
+        "{}",
+        stdout(&out)
+    );
+    let text = std::fs::read_to_string(site.path().join("out/digest-2020-W36.txt")).unwrap();
+    assert!(text.contains("Good"), "{text}");
 }

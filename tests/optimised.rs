@@ -3,58 +3,78 @@
 
 mod common;
 
-use herald::config::Site;
-use herald::digest::{Digest, Week, WeekStart};
-use herald::post::{self, Filter, Renderer};
+use herald::app::{Herald, Options};
+use herald::digest::{Digest, WeekArg};
 
-#[test]
-fn rendering_only_shown_posts_changes_no_output_on_the_flink_corpus() {
-    common::corpus();
-    let mut site = Site::load(&common::root().join("tests/fixtures/flink-hugo.toml")).unwrap();
-    site.config.feeds.limit = 20;
-    site.config.feeds.per_tag = true;
-    let filter = Filter {
+fn flink(now: &str) -> Herald {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(common::root().join("tests/fixtures/flink-hugo.toml"))
+        .unwrap()
+        .replace("limit = 0", "limit = 20\nper_tag = true");
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    let herald = Herald::load(&Options {
+        config: path,
+        posts: Some(common::corpus().join("flink-hugo")),
         drafts: false,
         future: false,
-        now: "2030-01-01T00:00:00Z".parse().unwrap(),
-    };
-    let loaded = post::load(&site, &site.posts_dir(), &filter).unwrap();
-    let renderer = Renderer::new(&site);
+        now: now.parse().unwrap(),
+    })
+    .unwrap();
+    assert_eq!(herald.site.config.feeds.limit, 20);
+    herald
+}
 
+#[test]
+fn rendering_only_shown_posts_changes_no_feed_on_the_flink_corpus() {
+    let herald = flink("2030-01-01T00:00:00Z");
     // Unoptimised: every post rendered, the feeds pick their entries from all of them.
-    let all: Vec<_> = loaded.posts.iter().collect();
-    let (every_entry, _) = renderer.render_all(&all);
-    let slow = herald::feed::render(&site, &every_entry).unwrap();
+    let (every_entry, _) = herald.entries();
+    assert_eq!(every_entry.len(), 209);
+    let slow = herald::feed::render(&herald.site, &every_entry).unwrap();
 
-    // Optimised: only the posts a feed shows are rendered.
-    let shown = post::shown_in_feeds(&loaded.posts, 20, true);
-    assert!(
-        shown.len() < all.len() / 2,
-        "{} of {} rendered",
-        shown.len(),
-        all.len()
-    );
-    let (shown_entries, _) = renderer.render_all(&shown);
+    // Optimised: `build` renders only the posts a feed shows.
     let out = tempfile::tempdir().unwrap();
-    let written = herald::feed::write(&site, &shown_entries, out.path()).unwrap();
-    assert_eq!(written, slow.len());
+    let report = herald.build(Some(out.path())).unwrap();
+    let line = &report.lines[0];
+    let rendered: usize = line
+        .split_once(" (")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(rendered < 209 / 2, "{line}");
+    assert!(
+        line.starts_with(&format!("wrote {} feeds", slow.len())),
+        "{line}"
+    );
     for file in &slow {
         let fast = std::fs::read(out.path().join(&file.path)).unwrap();
         assert!(fast == file.bytes, "{} differs", file.path.display());
     }
+}
 
-    // Digests: rendering the week's posts only equals picking them from every entry.
-    let now = "2022-07-20T00:00:00Z".parse().unwrap();
-    let week = Week::from_iso(2022, 28, WeekStart::Monday, site.tz).unwrap();
-    let fast = Digest::for_week(&site, &loaded.posts, week, now)
-        .unwrap()
+#[test]
+fn rendering_only_the_weeks_posts_changes_no_digest() {
+    let herald = flink("2022-07-20T00:00:00Z");
+    let out = tempfile::tempdir().unwrap();
+    let report = herald
+        .digest(&WeekArg::Iso(2022, 28), Some(out.path()))
         .unwrap();
+    assert!(
+        report.lines[0].starts_with("2022-W28: 3 posts:"),
+        "{:?}",
+        report.lines
+    );
+    let fast = std::fs::read(out.path().join("digest-2022-W28.eml")).unwrap();
+
+    let (every_entry, _) = herald.entries();
+    let week = herald.week(&WeekArg::Iso(2022, 28));
     let in_week: Vec<_> = every_entry
-        .iter()
+        .into_iter()
         .filter(|e| week.contains(e.published))
-        .cloned()
         .collect();
-    let slow = Digest::render(&site, week, &in_week, now).unwrap();
-    assert_eq!(fast.posts, 3);
-    assert_eq!(fast.message.formatted(), slow.message.formatted());
+    let now = "2022-07-20T00:00:00Z".parse().unwrap();
+    let slow = Digest::render(&herald.site, week, &in_week, now).unwrap();
+    assert_eq!(slow.posts, 3);
+    assert!(fast == slow.message.formatted(), "the .eml files differ");
 }

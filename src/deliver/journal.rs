@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Diagnostic;
 use crate::fsutil::write_atomic;
 
 /// One digest the server accepted.
@@ -35,17 +36,24 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Reads the journal; a missing file is an empty journal.
-    pub fn load(path: &Path) -> Result<Journal> {
+    /// Reads the journal; a missing file is an empty journal, a broken one an error on its
+    /// line.
+    pub fn load(path: &Path) -> Result<Journal, Diagnostic> {
         let mut journal = match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice::<Journal>(&bytes).with_context(|| {
-                format!(
-                    "the state journal {} is not valid: fix or remove it",
-                    path.display()
+            Ok(bytes) => serde_json::from_slice::<Journal>(&bytes).map_err(|e| {
+                Diagnostic::error(
+                    path,
+                    e.line().max(1),
+                    format!("the state journal is not valid: fix or remove it: {e}"),
                 )
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Journal::default(),
-            Err(e) => return Err(e).with_context(|| format!("failed to read {}", path.display())),
+            Err(e) => {
+                return Err(Diagnostic::file_error(
+                    path,
+                    format!("cannot read the state journal: {e}"),
+                ))
+            }
         };
         journal.path = path.to_path_buf();
         Ok(journal)
@@ -99,10 +107,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         std::fs::write(&path, "{ half").unwrap();
-        let err = Journal::load(&path).unwrap_err();
+        let err = Journal::load(&path).unwrap_err().to_string();
         assert!(
-            format!("{err:#}").contains("is not valid: fix or remove it"),
-            "{err:#}"
+            err.contains("state.json:1: error: the state journal is not valid: fix or remove it"),
+            "{err}"
         );
     }
 }

@@ -11,7 +11,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
-use super::config::{DeliveryConfig, Security, SmtpConfig};
+use crate::config::{DeliveryConfig, Security, SmtpConfig};
 
 /// A failed delivery: whether trying again later may help, and one line saying what to do.
 #[derive(Debug)]
@@ -28,23 +28,30 @@ impl fmt::Display for DeliveryError {
     }
 }
 
-/// Sends messages, retrying temporary failures.
-pub struct Mailer {
-    inner: Inner,
-    attempts: u32,
-    delay: Duration,
+/// One way to hand a message over, tried once: an SMTP relay, the outbox, or a test's
+/// scripted stand-in.
+pub trait Relay: fmt::Display + Send + Sync {
+    /// Hands the message over once.
+    fn send_once(&self, message: &Message) -> Result<(), DeliveryError>;
 }
 
-enum Inner {
-    Smtp {
-        transport: SmtpTransport,
-        server: String,
-        password_env: String,
-    },
-    Outbox {
-        transport: FileTransport,
-        dir: PathBuf,
-    },
+/// Sends messages through a relay, retrying temporary failures with exponential backoff.
+pub struct Mailer {
+    relay: Box<dyn Relay>,
+    attempts: u32,
+    delay: Duration,
+    sleep: Box<dyn Fn(Duration) + Send + Sync>,
+}
+
+struct Smtp {
+    transport: SmtpTransport,
+    server: String,
+    password_env: String,
+}
+
+struct Outbox {
+    transport: FileTransport,
+    dir: PathBuf,
 }
 
 impl Mailer {
@@ -55,33 +62,50 @@ impl Mailer {
         outbox: PathBuf,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Mailer> {
-        let inner = match smtp {
+        let relay: Box<dyn Relay> = match smtp {
             None => {
                 std::fs::create_dir_all(&outbox)
                     .with_context(|| format!("failed to create the outbox {}", outbox.display()))?;
-                Inner::Outbox {
+                Box::new(Outbox {
                     transport: FileTransport::new(&outbox),
                     dir: outbox,
-                }
+                })
             }
-            Some(smtp) => Inner::Smtp {
+            Some(smtp) => Box::new(Smtp {
                 transport: smtp_transport(smtp, env)?,
                 server: format!("{}:{}", smtp.host, smtp.port()),
                 password_env: smtp.password_env.clone(),
-            },
+            }),
         };
-        Ok(Mailer {
-            inner,
-            attempts: delivery.attempts.max(1),
-            delay: Duration::from_millis(delivery.retry_delay_ms),
-        })
+        Ok(Mailer::with_relay(
+            relay,
+            delivery.attempts,
+            Duration::from_millis(delivery.retry_delay_ms),
+            Box::new(std::thread::sleep),
+        ))
+    }
+
+    /// A mailer over any relay, waiting between attempts with `sleep`: tests pass a scripted
+    /// relay and a sleeper that only records.
+    pub fn with_relay(
+        relay: Box<dyn Relay>,
+        attempts: u32,
+        delay: Duration,
+        sleep: Box<dyn Fn(Duration) + Send + Sync>,
+    ) -> Mailer {
+        Mailer {
+            relay,
+            attempts: attempts.max(1),
+            delay,
+            sleep,
+        }
     }
 
     /// Sends one message; `what` names it in messages (`the 2020-W36 digest`).
     pub fn send(&self, message: &Message, what: &str) -> Result<(), DeliveryError> {
         let mut delay = self.delay;
         for attempt in 1..=self.attempts {
-            let error = match self.send_once(message) {
+            let error = match self.relay.send_once(message) {
                 Ok(()) => return Ok(()),
                 Err(error) => error,
             };
@@ -101,45 +125,53 @@ impl Mailer {
                 error.message,
                 delay
             );
-            std::thread::sleep(delay);
+            (self.sleep)(delay);
             delay = delay.saturating_mul(2);
         }
         unreachable!("the loop returns on the last attempt")
-    }
-
-    fn send_once(&self, message: &Message) -> Result<(), DeliveryError> {
-        match &self.inner {
-            Inner::Outbox { transport, dir } => {
-                transport
-                    .send(message)
-                    .map(|_| ())
-                    .map_err(|e| DeliveryError {
-                        temporary: false,
-                        message: format!("cannot write to the outbox {}: {e}", dir.display()),
-                    })
-            }
-            Inner::Smtp {
-                transport,
-                password_env,
-                ..
-            } => transport
-                .send(message)
-                .map(|_| ())
-                .map_err(|e| classify(&e, password_env)),
-        }
     }
 }
 
 impl fmt::Display for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Smtp { server, .. } => write!(f, "{server}"),
-            Inner::Outbox { dir, .. } => write!(
-                f,
-                "{} (no [smtp] section: written, not sent)",
-                dir.display()
-            ),
-        }
+        self.relay.fmt(f)
+    }
+}
+
+impl Relay for Outbox {
+    fn send_once(&self, message: &Message) -> Result<(), DeliveryError> {
+        self.transport
+            .send(message)
+            .map(|_| ())
+            .map_err(|e| DeliveryError {
+                temporary: false,
+                message: format!("cannot write to the outbox {}: {e}", self.dir.display()),
+            })
+    }
+}
+
+impl fmt::Display for Outbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (no [smtp] section: written, not sent)",
+            self.dir.display()
+        )
+    }
+}
+
+impl Relay for Smtp {
+    fn send_once(&self, message: &Message) -> Result<(), DeliveryError> {
+        self.transport
+            .send(message)
+            .map(|_| ())
+            .map_err(|e| classify(&e, &self.password_env))
+    }
+}
+
+impl fmt::Display for Smtp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.server)
     }
 }
 
@@ -229,4 +261,118 @@ fn smtp_transport(
         builder = builder.credentials(Credentials::new(username.clone(), password));
     }
     Ok(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A relay that answers from a script, one reply per attempt, and counts attempts.
+    struct Scripted {
+        replies: Mutex<Vec<Result<(), DeliveryError>>>,
+        attempts: Arc<Mutex<u32>>,
+    }
+
+    impl Relay for Scripted {
+        fn send_once(&self, _: &Message) -> Result<(), DeliveryError> {
+            *self.attempts.lock().unwrap() += 1;
+            self.replies.lock().unwrap().remove(0)
+        }
+    }
+
+    impl fmt::Display for Scripted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("scripted")
+        }
+    }
+
+    fn temporary() -> Result<(), DeliveryError> {
+        Err(DeliveryError {
+            temporary: true,
+            message: "451 try later".into(),
+        })
+    }
+
+    fn permanent() -> Result<(), DeliveryError> {
+        Err(DeliveryError {
+            temporary: false,
+            message: "550 no".into(),
+        })
+    }
+
+    /// Sends one message through a scripted relay at `attempts`; returns the result, how
+    /// many attempts were made and every wait.
+    fn run(
+        replies: Vec<Result<(), DeliveryError>>,
+        attempts: u32,
+    ) -> (Result<(), DeliveryError>, u32, Vec<Duration>) {
+        let count = Arc::new(Mutex::new(0));
+        let waits = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&waits);
+        let mailer = Mailer::with_relay(
+            Box::new(Scripted {
+                replies: Mutex::new(replies),
+                attempts: Arc::clone(&count),
+            }),
+            attempts,
+            Duration::from_millis(100),
+            Box::new(move |d| recorded.lock().unwrap().push(d)),
+        );
+        let message = Message::builder()
+            .from("a@x.org".parse().unwrap())
+            .to("b@x.org".parse().unwrap())
+            .body(String::from("hi"))
+            .unwrap();
+        let result = mailer.send(&message, "the test");
+        let waits = waits.lock().unwrap().clone();
+        let count = *count.lock().unwrap();
+        (result, count, waits)
+    }
+
+    #[test]
+    fn temporary_failures_are_retried_with_doubling_waits() {
+        let (result, attempts, waits) = run(vec![temporary(), temporary(), Ok(())], 4);
+        assert!(result.is_ok());
+        assert_eq!(attempts, 3);
+        assert_eq!(
+            waits,
+            [Duration::from_millis(100), Duration::from_millis(200)]
+        );
+    }
+
+    #[test]
+    fn a_permanent_failure_is_never_retried() {
+        let (result, attempts, waits) = run(vec![temporary(), permanent(), Ok(())], 4);
+        let error = result.unwrap_err();
+        assert!(!error.temporary);
+        assert_eq!(attempts, 2);
+        assert_eq!(waits.len(), 1);
+        assert_eq!(
+            error.message,
+            "sending the test to scripted failed after 2 attempts: 550 no"
+        );
+    }
+
+    #[test]
+    fn the_last_temporary_failure_stays_temporary() {
+        let (result, attempts, waits) = run(vec![temporary(), temporary(), temporary()], 3);
+        let error = result.unwrap_err();
+        assert!(error.temporary);
+        assert_eq!(attempts, 3);
+        assert_eq!(waits.len(), 2);
+        assert!(
+            error.message.contains("after 3 attempts"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn at_least_one_attempt_even_when_configured_as_zero() {
+        let (result, attempts, waits) = run(vec![Ok(())], 0);
+        assert!(result.is_ok());
+        assert_eq!((attempts, waits.len()), (1, 0));
+    }
 }

@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::week::Week;
 use crate::config::Site;
 use crate::entry::Entry;
-use crate::feed::{feed_url, Format};
 
 /// Everything the digest templates can use.
 #[derive(Debug, Clone, Serialize)]
@@ -73,16 +72,9 @@ impl Context {
             .feeds
             .formats
             .iter()
-            .map(|format| {
-                let (name, file) = match format {
-                    Format::Rss => ("RSS", &config.feeds.rss_file),
-                    Format::Atom => ("Atom", &config.feeds.atom_file),
-                    Format::Json => ("JSON Feed", &config.feeds.json_file),
-                };
-                FeedLink {
-                    name,
-                    url: feed_url(site, std::path::Path::new(file)),
-                }
+            .map(|&format| FeedLink {
+                name: format.name(),
+                url: site.feed_url(std::path::Path::new(config.feeds.file_name(format))),
             })
             .collect();
         let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{MultiPart, SinglePart};
 use lettre::Message;
 
 use super::render::Rendered;
@@ -26,17 +26,9 @@ pub(crate) fn build(
     now: DateTime<Utc>,
 ) -> Result<Message> {
     let digest = &site.config.digest;
-    let from: Mailbox = digest
-        .from
-        .parse()
-        .with_context(|| format!("[digest] from {:?} is not an email address", digest.from))?;
-    let to: Mailbox = digest
-        .to
-        .parse()
-        .with_context(|| format!("[digest] to {:?} is not an email address", digest.to))?;
     let mut builder = Message::builder()
-        .from(from)
-        .to(to)
+        .from(site.from.clone())
+        .to(site.to.clone())
         .subject(rendered.subject.clone())
         .date(SystemTime::from(now))
         .message_id(Some(message_id.to_string()));

@@ -7,8 +7,8 @@ use handlebars::Handlebars;
 use super::context::{Context, EntryInfo};
 use super::week::Week;
 use crate::config::Site;
+use crate::entry::summary_of_text;
 use crate::entry::Entry;
-use crate::post::summary_of_text;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/digest.html.hbs");
 const TEXT_TEMPLATE: &str = include_str!("../../templates/digest.txt.hbs");
@@ -55,12 +55,6 @@ pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rende
             break;
         }
         html = templates.html_of(&context)?;
-    }
-    if html.len() > max {
-        tracing::warn!(
-            "the digest of {week} is {} bytes, over the {max}-byte bound",
-            html.len()
-        );
     }
     Ok(Rendered {
         subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),

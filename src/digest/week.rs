@@ -5,20 +5,8 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
-use serde::Deserialize;
 
-use crate::post::in_zone;
-
-/// The day a digest week starts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum WeekStart {
-    /// ISO weeks: Monday to Sunday.
-    #[default]
-    Monday,
-    /// Sunday to Saturday; the week is named after the ISO week of its Monday.
-    Sunday,
-}
+use crate::config::{in_zone, WeekStart};
 
 /// One digest week: `[start, end)` in the site's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use atom_syndication::{
     Category, Content, Entry as AtomEntry, Feed as AtomFeed, Generator, Link, Person, Text,
 };
 
+use super::plan::Feed;
 use super::rss::MEDIA_NS;
-use super::Feed;
 use crate::entry::Entry;
 
 pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {

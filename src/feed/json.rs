@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::Feed;
+use super::plan::Feed;
 use crate::entry::format_rfc3339;
 
 /// The generator named in every feed.

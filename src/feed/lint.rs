@@ -9,9 +9,39 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use url::Url;
 
-/// One element of a parsed feed: name (with prefix), attributes, text and children.
+/// One problem in a feed file, on the line of the element it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// 1-based line in the feed file.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The findings so far and the line of the element being checked.
+#[derive(Default)]
+struct Found {
+    line: usize,
+    findings: Vec<Finding>,
+}
+
+impl Found {
+    fn at(&mut self, element: &Element) {
+        self.line = element.line;
+    }
+
+    fn push(&mut self, message: String) {
+        self.findings.push(Finding {
+            line: self.line.max(1),
+            message,
+        });
+    }
+}
+
+/// One element of a parsed feed: name (with prefix), attributes, text, children and line.
 #[derive(Debug, Default)]
 struct Element {
+    line: usize,
     name: String,
     attrs: Vec<(String, String)>,
     text: String,
@@ -35,27 +65,37 @@ impl Element {
     }
 }
 
-fn parse(xml: &[u8]) -> Result<Element, String> {
+fn parse(xml: &[u8]) -> Result<Element, (usize, String)> {
     let mut reader = Reader::from_reader(xml);
     let mut stack = vec![Element::default()];
     let mut buf = Vec::new();
-    let err =
-        |e: &dyn std::fmt::Display, pos: u64| format!("not well-formed XML at byte {pos}: {e}");
+    // Lines are counted as the reader moves on, so finding them stays linear.
+    let (mut counted, mut line) = (0usize, 1usize);
+    let mut line_of = |pos: u64| {
+        let pos = usize::try_from(pos).unwrap_or(usize::MAX).min(xml.len());
+        if pos > counted {
+            line += xml[counted..pos].iter().filter(|&&b| b == b'\n').count();
+            counted = pos;
+        }
+        line
+    };
+    let err = |e: &dyn std::fmt::Display, line: usize| (line, format!("not well-formed XML: {e}"));
     loop {
         let pos = reader.buffer_position();
-        match reader.read_event_into(&mut buf).map_err(|e| err(&e, pos))? {
-            Event::Start(start) => stack.push(element(&start).map_err(|e| err(&e, pos))?),
+        let at = line_of(pos);
+        match reader.read_event_into(&mut buf).map_err(|e| err(&e, at))? {
+            Event::Start(start) => stack.push(element(&start, at).map_err(|e| err(&e, at))?),
             Event::Empty(start) => {
-                stack.push(element(&start).map_err(|e| err(&e, pos))?);
+                stack.push(element(&start, at).map_err(|e| err(&e, at))?);
                 close(&mut stack);
             }
             Event::End(_) => close(&mut stack),
-            Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, pos))?),
-            Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, pos))?),
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
             Event::GeneralRef(r) => {
-                let name = r.decode().map_err(|e| err(&e, pos))?;
+                let name = r.decode().map_err(|e| err(&e, at))?;
                 let reference = format!("&{name};");
-                let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, pos))?;
+                let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, at))?;
                 push_text(&mut stack, &text);
             }
             Event::Eof => break,
@@ -64,15 +104,19 @@ fn parse(xml: &[u8]) -> Result<Element, String> {
         buf.clear();
     }
     if stack.len() != 1 {
-        return Err("not well-formed XML: an element is never closed".into());
+        let open = stack.last().map_or(1, |e| e.line);
+        return Err((
+            open,
+            "not well-formed XML: an element is never closed".into(),
+        ));
     }
     let mut root = stack.pop().expect("the document node");
     root.children
         .pop()
-        .ok_or_else(|| "not well-formed XML: no root element".to_string())
+        .ok_or_else(|| (1, "not well-formed XML: no root element".to_string()))
 }
 
-fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, String> {
+fn element(start: &quick_xml::events::BytesStart<'_>, line: usize) -> Result<Element, String> {
     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
     let mut attrs = Vec::new();
     for attr in start.attributes() {
@@ -85,6 +129,7 @@ fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, String>
         attrs.push((key, value));
     }
     Ok(Element {
+        line,
         name,
         attrs,
         ..Element::default()
@@ -104,16 +149,19 @@ fn push_text(stack: &mut [Element], text: &str) {
     }
 }
 
-/// Lints an RSS 2.0 document; each finding is one line.
-pub fn rss(xml: &[u8]) -> Vec<String> {
+/// Lints an RSS 2.0 document.
+pub fn rss(xml: &[u8]) -> Vec<Finding> {
     let root = match parse(xml) {
         Ok(root) => root,
-        Err(e) => return vec![e],
+        Err((line, message)) => return vec![Finding { line, message }],
     };
-    let mut found = Vec::new();
+    let mut found = Found::default();
+    found.at(&root);
     let Some(channel) = root.first("channel").filter(|_| root.name == "rss") else {
-        return vec!["not an RSS 2.0 document: no <rss><channel>".into()];
+        found.push("not an RSS 2.0 document: no <rss><channel>".into());
+        return found.findings;
     };
+    found.at(channel);
     absolute(
         &mut found,
         "channel <link>",
@@ -132,6 +180,7 @@ pub fn rss(xml: &[u8]) -> Vec<String> {
     }
     let mut guids = HashSet::new();
     for (i, item) in channel.all("item").enumerate() {
+        found.at(item);
         let at = format!("item {}", i + 1);
         absolute(
             &mut found,
@@ -174,19 +223,21 @@ pub fn rss(xml: &[u8]) -> Vec<String> {
             );
         }
     }
-    found
+    found.findings
 }
 
-/// Lints an Atom 1.0 document; each finding is one line.
-pub fn atom(xml: &[u8]) -> Vec<String> {
+/// Lints an Atom 1.0 document.
+pub fn atom(xml: &[u8]) -> Vec<Finding> {
     let feed = match parse(xml) {
         Ok(root) => root,
-        Err(e) => return vec![e],
+        Err((line, message)) => return vec![Finding { line, message }],
     };
+    let mut found = Found::default();
+    found.at(&feed);
     if feed.name != "feed" {
-        return vec!["not an Atom document: no <feed>".into()];
+        found.push("not an Atom document: no <feed>".into());
+        return found.findings;
     }
-    let mut found = Vec::new();
     absolute(
         &mut found,
         "feed <id>",
@@ -206,6 +257,7 @@ pub fn atom(xml: &[u8]) -> Vec<String> {
     let feed_has_author = feed.first("author").is_some();
     let mut ids = HashSet::new();
     for (i, entry) in feed.all("entry").enumerate() {
+        found.at(entry);
         let at = format!("entry {}", i + 1);
         let id = entry.first("id").map(|l| l.text.as_str());
         absolute(&mut found, &format!("{at} <id>"), id);
@@ -237,10 +289,10 @@ pub fn atom(xml: &[u8]) -> Vec<String> {
             }
         }
     }
-    found
+    found.findings
 }
 
-fn absolute(found: &mut Vec<String>, what: &str, value: Option<&str>) {
+fn absolute(found: &mut Found, what: &str, value: Option<&str>) {
     match value.map(str::trim) {
         None | Some("") => found.push(format!("{what} is missing")),
         Some(v) => {
@@ -251,7 +303,7 @@ fn absolute(found: &mut Vec<String>, what: &str, value: Option<&str>) {
     }
 }
 
-fn rfc822(found: &mut Vec<String>, what: &str, date: &str) {
+fn rfc822(found: &mut Found, what: &str, date: &str) {
     // chrono checks the day of the week against the date.
     if DateTime::parse_from_rfc2822(date.trim()).is_err() {
         found.push(format!(
@@ -260,7 +312,7 @@ fn rfc822(found: &mut Vec<String>, what: &str, date: &str) {
     }
 }
 
-fn rfc3339(found: &mut Vec<String>, what: &str, date: &str) {
+fn rfc3339(found: &mut Found, what: &str, date: &str) {
     if DateTime::parse_from_rfc3339(date.trim()).is_err() {
         found.push(format!("{what} {date:?} is not an RFC 3339 date"));
     }
@@ -274,7 +326,7 @@ fn is_email_author(text: &str) -> bool {
 }
 
 /// Elements and attributes that a feed reader would run or that change the page's look.
-fn active_markup(found: &mut Vec<String>, what: &str, html: &str) {
+fn active_markup(found: &mut Found, what: &str, html: &str) {
     for (element, attributes) in tags(html) {
         if ["script", "iframe", "object", "embed", "style", "form"].contains(&element.as_str()) {
             found.push(format!("{what} holds <{element}>"));
@@ -287,7 +339,7 @@ fn active_markup(found: &mut Vec<String>, what: &str, html: &str) {
     }
 }
 
-fn relative_references(found: &mut Vec<String>, what: &str, html: &str) {
+fn relative_references(found: &mut Found, what: &str, html: &str) {
     for (element, attributes) in tags(html) {
         for (name, value) in attributes {
             if matches!(name.as_str(), "href" | "src") && Url::parse(&value).is_err() {
@@ -364,9 +416,12 @@ mod tests {
     const GOOD_ENTRY: &str = r#"<entry><id>https://x.org/a</id><title>T</title><updated>2020-09-04T08:00:00Z</updated><author><name>A</name></author><content type="html">&lt;p&gt;ok&lt;/p&gt;</content></entry>"#;
 
     /// Each broken feed is reported with a finding that contains its expected text.
-    fn assert_each_reported(lint: fn(&[u8]) -> Vec<String>, cases: &[(String, &str)]) {
+    fn assert_each_reported(lint: fn(&[u8]) -> Vec<Finding>, cases: &[(String, &str)]) {
         for (feed, want) in cases {
-            let found = lint(feed.as_bytes());
+            let found: Vec<String> = lint(feed.as_bytes())
+                .into_iter()
+                .map(|f| f.message)
+                .collect();
             assert!(
                 found.iter().any(|f| f.contains(want)),
                 "wanted {want:?} in {found:?}"
@@ -378,11 +433,11 @@ mod tests {
     fn a_clean_feed_has_no_findings() {
         assert_eq!(
             rss(rss_with(SELF, GOOD_ITEM).as_bytes()),
-            Vec::<String>::new()
+            Vec::<Finding>::new()
         );
         assert_eq!(
             atom(atom_with(ATOM_SELF, GOOD_ENTRY).as_bytes()),
-            Vec::<String>::new()
+            Vec::<Finding>::new()
         );
     }
 
@@ -477,7 +532,7 @@ mod tests {
             SELF,
             &GOOD_ITEM.replace("</item>", "<author>jo@x.org (Jo)</author></item>"),
         );
-        assert_eq!(rss(ok.as_bytes()), Vec::<String>::new());
+        assert_eq!(rss(ok.as_bytes()), Vec::<Finding>::new());
     }
 
     #[test]
@@ -523,6 +578,26 @@ mod tests {
             &format!("{ATOM_SELF}<author><name>Site</name></author>"),
             &GOOD_ENTRY.replace("<author><name>A</name></author>", ""),
         );
-        assert_eq!(atom(feed_author.as_bytes()), Vec::<String>::new());
+        assert_eq!(atom(feed_author.as_bytes()), Vec::<Finding>::new());
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_names_the_line_of_its_element() {
+        let feed = "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<id>https://x.org/</id><updated>2020-09-04T08:00:00Z</updated><link href=\"https://x.org/atom.xml\" rel=\"self\"/>\n<entry><id>https://x.org/a</id><updated>2020-09-04T08:00:00Z</updated><author><name>A</name></author></entry>\n<entry><id>b</id><updated>2020-09-04T08:00:00Z</updated><author><name>A</name></author></entry>\n</feed>\n";
+        let found = atom(feed.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 5);
+        assert!(found[0].message.contains("entry 2 <id> \"b\""), "{found:?}");
+        let broken = atom(b"<feed>\n<entry>\n</feed>");
+        assert!(
+            broken[0].message.starts_with("not well-formed XML"),
+            "{broken:?}"
+        );
+        assert_eq!(broken[0].line, 3);
     }
 }

@@ -10,7 +10,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Guid, Image, Item};
 
-use super::Feed;
+use super::plan::Feed;
 use crate::entry::Entry;
 
 /// The Media RSS namespace, for `media:thumbnail`.

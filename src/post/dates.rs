@@ -1,7 +1,9 @@
 //! Reads the many date shapes real front matter uses, in the site's time zone.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
+
+use crate::config::in_zone;
 
 /// Formats with an explicit offset.
 const WITH_OFFSET: &[&str] = &[
@@ -46,18 +48,6 @@ pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
         })?;
     Some(in_zone(naive, tz))
-}
-
-/// A wall-clock time in `tz`; in a DST gap the time an hour later, when ambiguous the earlier.
-pub(crate) fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
-    let local = match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t,
-        LocalResult::None => tz
-            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
-            .earliest()
-            .unwrap_or_else(|| tz.from_utc_datetime(&naive)),
-    };
-    local.fixed_offset()
 }
 
 /// The date at the start of a Jekyll-style file name (`2020-09-04-slug.md`) and the rest.

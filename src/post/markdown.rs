@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::shortcodes::TOC_MARKER;
+use crate::entry::slug;
+
+/// Where `{% toc %}` stood: replaced by the table of contents once headings have ids.
+pub(crate) const TOC_MARKER: &str = "<!--herald:toc-->";
 
 /// The Markdown extensions herald reads: those real Hugo and Jekyll blogs use.
 pub(crate) fn options() -> Options {
@@ -70,22 +73,6 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
         i += 1;
     }
     headings
-}
-
-/// A heading id the way Hugo's Goldmark makes them: lower case, spaces to `-`, punctuation out.
-pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() {
-            out.push('-');
-        }
-    }
-    if out.is_empty() {
-        out.push_str("heading");
-    }
-    out
 }
 
 fn unique(id: String, used: &mut HashSet<String>) -> String {

@@ -1,18 +1,48 @@
 //! Front matter → a checked [`Post`]: title, dates, authors, tags, permalink and id, each
 //! read from every shape real Hugo and Jekyll posts use.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::dates::{date_from_file_name, in_zone, parse_date};
+use super::dates::{date_from_file_name, parse_date};
 use super::front_matter::{key_line, LineError, Split};
+use super::html::{decode_entities, plain};
 use super::permalink::{self, hugo_slug, Parts};
-use super::{decode_entities, plain, Post};
-use crate::config::{Site, TitleSource};
+use crate::config::{in_zone, Site, TitleSource};
 use crate::entry::Author;
+
+/// A post whose front matter has been read and checked, but whose body is not yet rendered.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Stable id.
+    pub id: String,
+    /// Plain-text title.
+    pub title: String,
+    /// Absolute permalink.
+    pub permalink: Url,
+    /// Publication time.
+    pub published: DateTime<FixedOffset>,
+    /// The line the publication date is on (the front matter's first line when the date comes
+    /// from the file name).
+    pub date_line: usize,
+    /// Last change.
+    pub updated: DateTime<FixedOffset>,
+    /// Authors.
+    pub authors: Vec<Author>,
+    /// Tags and categories.
+    pub tags: Vec<String>,
+    /// Whether the post is a draft.
+    pub draft: bool,
+    /// Front-matter summary and the line it is on.
+    pub(crate) excerpt: Option<(String, usize)>,
+    /// Front-matter keys herald does not interpret.
+    pub(crate) extra: Map<String, Value>,
+}
 
 /// Front-matter keys herald reads; all others are kept in `extra`.
 const KNOWN: &[&str] = &[
@@ -49,11 +79,12 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         Some(t) => plain(&t),
         None => first_heading(split.body).unwrap_or_else(|| name_slug.replace(['-', '_'], " ")),
     };
+    let date_key = ["date", "publishDate"]
+        .iter()
+        .find(|k| front.contains_key(**k));
+    let date_line = date_key.map_or(split.front_line, |key| key_line(split, key));
     let published =
-        match ["date", "publishDate"]
-            .iter()
-            .find(|k| front.contains_key(**k))
-        {
+        match date_key {
             Some(key) => date_at(site, split, key)?,
             None => match file_date {
                 Some((date, _)) => {
@@ -128,6 +159,7 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         title,
         permalink,
         published,
+        date_line,
         updated,
         authors: authors(front),
         tags,

@@ -13,18 +13,14 @@ mod shortcodes;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use serde_json::{Map, Value};
-use url::Url;
 
 use crate::config::Site;
 use crate::diag::Diagnostic;
-use crate::entry::{Author, Entry};
-pub(crate) use dates::in_zone;
-pub(crate) use html::{attribute, decode_entities, plain, to_text};
-use html::{Bases, Sanitizer};
-pub(crate) use markdown::slug;
+use crate::entry::{summary_of_text, Entry};
+use html::{attribute, to_text, Bases, Sanitizer};
+pub use meta::Post;
 
 /// Which posts to keep.
 #[derive(Debug, Clone, Copy)]
@@ -35,32 +31,6 @@ pub struct Filter {
     pub future: bool,
     /// The current time.
     pub now: DateTime<Utc>,
-}
-
-/// A post whose front matter has been read and checked, but whose body is not yet rendered.
-#[derive(Debug, Clone)]
-pub struct Post {
-    /// The file it came from.
-    pub path: PathBuf,
-    /// Stable id.
-    pub id: String,
-    /// Plain-text title.
-    pub title: String,
-    /// Absolute permalink.
-    pub permalink: Url,
-    /// Publication time.
-    pub published: DateTime<FixedOffset>,
-    /// Last change.
-    pub updated: DateTime<FixedOffset>,
-    /// Authors.
-    pub authors: Vec<Author>,
-    /// Tags and categories.
-    pub tags: Vec<String>,
-    /// Whether the post is a draft.
-    pub draft: bool,
-    /// Front-matter summary and the line it is on.
-    excerpt: Option<(String, usize)>,
-    extra: Map<String, Value>,
 }
 
 /// The result of loading a posts directory.
@@ -96,32 +66,6 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         .posts
         .sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
     Ok(loaded)
-}
-
-/// The posts that feeds of `limit` entries (0: all) show, overall and per tag when asked:
-/// only these need rendering. `posts` is sorted newest first and so is the result.
-pub fn shown_in_feeds(posts: &[Post], limit: usize, per_tag: bool) -> Vec<&Post> {
-    if limit == 0 {
-        return posts.iter().collect();
-    }
-    let mut per_tag_count: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::new();
-    posts
-        .iter()
-        .enumerate()
-        .filter(|(i, post)| {
-            let mut shown = *i < limit;
-            if per_tag {
-                for tag in &post.tags {
-                    let count = per_tag_count.entry(tag).or_default();
-                    *count += 1;
-                    shown |= *count <= limit;
-                }
-            }
-            shown
-        })
-        .map(|(_, post)| post)
-        .collect()
 }
 
 fn keep(post: &Post, filter: &Filter) -> bool {
@@ -217,23 +161,27 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders posts in parallel, keeping their order; warnings are returned beside them.
+    /// Renders posts in parallel, keeping their order. A post whose file can no longer be
+    /// read gives no entry and an error; warnings are returned beside the entries.
     pub fn render_all(&self, posts: &[&Post]) -> (Vec<Entry>, Vec<Diagnostic>) {
-        let rendered: Vec<(Entry, Vec<Diagnostic>)> =
-            posts.par_iter().map(|p| self.render(p)).collect();
+        let rendered: Vec<_> = posts.par_iter().map(|p| self.render(p)).collect();
         let mut diagnostics = Vec::new();
-        let entries = rendered
-            .into_iter()
-            .map(|(entry, mut d)| {
-                diagnostics.append(&mut d);
-                entry
-            })
-            .collect();
+        let mut entries = Vec::with_capacity(rendered.len());
+        for result in rendered {
+            match result {
+                Ok((entry, mut warnings)) => {
+                    entries.push(entry);
+                    diagnostics.append(&mut warnings);
+                }
+                Err(error) => diagnostics.push(error),
+            }
+        }
         (entries, diagnostics)
     }
 
-    /// Renders one post.
-    pub fn render(&self, post: &Post) -> (Entry, Vec<Diagnostic>) {
+    /// Renders one post: its entry and the warnings found, or an error when its file can no
+    /// longer be read as it was at loading.
+    pub fn render(&self, post: &Post) -> Result<(Entry, Vec<Diagnostic>), Diagnostic> {
         let bases = Bases {
             site: self.site.base().to_string(),
             page: post.permalink.clone(),
@@ -241,14 +189,9 @@ impl<'a> Renderer<'a> {
         let mut warnings = Vec::new();
         // Bodies are read again here rather than kept from loading: only the posts an output
         // shows are rendered, and a large blog's bodies need not all sit in memory.
-        let text = read_text(&post.path).unwrap_or_else(|d| {
-            warnings.push(d);
-            String::new()
-        });
-        let (body, body_line) = front_matter::body(&text).unwrap_or_else(|(line, message)| {
-            warnings.push(Diagnostic::error(&post.path, line, message));
-            ("", 1)
-        });
+        let text = read_text(&post.path)?;
+        let (body, body_line) = front_matter::body(&text)
+            .map_err(|(line, message)| Diagnostic::error(&post.path, line, message))?;
         let mut html_of = |markdown: &str, first_line: usize| {
             let expanded = shortcodes::expand(markdown, self.site);
             for (line, message) in expanded.warnings {
@@ -292,40 +235,8 @@ impl<'a> Renderer<'a> {
             source: post.path.clone(),
             extra: post.extra.clone(),
         };
-        (entry, warnings)
+        Ok((entry, warnings))
     }
-}
-
-/// A summary made from plain text: the words that fit in about `length` characters (with
-/// `…` when cut), as (HTML paragraph, text). The feeds' automatic summaries and the digest's
-/// shortened ones both come from here. `length` 0 gives no summary at all.
-pub(crate) fn summary_of_text(text: &str, length: usize) -> (String, String) {
-    let mut summary = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        let word_chars = word.chars().count();
-        if chars + word_chars + 1 > length && (!summary.is_empty() || length == 0) {
-            summary.push('…');
-            break;
-        }
-        if !summary.is_empty() {
-            summary.push(' ');
-            chars += 1;
-        }
-        summary.push_str(word);
-        chars += word_chars;
-    }
-    if length == 0 {
-        summary.clear();
-    }
-    let mut html = String::new();
-    if !summary.is_empty() {
-        html.push_str("<p>");
-        pulldown_cmark_escape::escape_html_body_text(&mut html, &summary)
-            .expect("writing to a String");
-        html.push_str("</p>");
-    }
-    (html, summary)
 }
 
 fn first_image(html: &str) -> Option<String> {

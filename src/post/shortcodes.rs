@@ -6,11 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use super::markdown::options;
+use super::markdown::{options, TOC_MARKER};
 use crate::config::Site;
-
-/// Stands where `{% toc %}` was; the Markdown renderer puts the table of contents there.
-pub(crate) const TOC_MARKER: &str = "<!--herald:toc-->";
 
 /// The expanded source and the warnings found, each with its 0-based line in the body.
 #[derive(Debug, Default)]

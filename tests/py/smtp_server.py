@@ -6,9 +6,10 @@ usage: smtp_server.py DIR USER PASSWORD [BEHAVIOUR]
 
 BEHAVIOUR: ok (default) | 451xN (answer 451 to the first N DATA commands) |
 drop-data (close the connection in the middle of the first DATA) | 550 (reject every
-message) | slow (wait 2 s before accepting each message).
+message).
 
-Writes DIR/ca.pem, then prints `READY <port>` and serves until killed. Each accepted
+Writes DIR/ca.pem, binds a loopback port the system picks (port 0) and keeps it, then
+prints `READY <port>` and serves until killed. Each accepted
 message is written to DIR/received/N.eml; every event is appended to DIR/log.jsonl as
 {"event": ..., "tls": bool, "auth": bool}.
 """
@@ -19,12 +20,10 @@ import os
 import socket
 import ssl
 import sys
-import time
 import logging
 
 import trustme
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 # aiosmtpd 1.4 logs a warning about its own deprecated login_data on every AUTH.
 logging.getLogger("mail.log").setLevel(logging.ERROR)
@@ -74,8 +73,6 @@ class Handler:
             log("data", session, reply="dropped")
             server.transport.close()
             return "421 closing"
-        if BEHAVIOUR == "slow":
-            await asyncio.sleep(2)
         self.accepted += 1
         with open(os.path.join(DIR, "received", f"{self.accepted}.eml"), "wb") as f:
             f.write(envelope.original_content)
@@ -83,10 +80,23 @@ class Handler:
         return "250 2.0.0 OK"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+async def serve(sock, context):
+    handler = Handler()
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(
+            handler,
+            hostname="127.0.0.1",
+            tls_context=context,
+            require_starttls=True,
+            auth_required=True,
+            auth_require_tls=True,
+            authenticator=Authenticator(),
+        ),
+        sock=sock,
+    )
+    print(f"READY {sock.getsockname()[1]}", flush=True)
+    await server.serve_forever()
 
 
 def main():
@@ -95,24 +105,11 @@ def main():
     cert = ca.issue_cert("127.0.0.1", "localhost")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(context)
-    port = free_port()
-    controller = Controller(
-        Handler(),
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        auth_required=True,
-        auth_require_tls=True,
-        authenticator=Authenticator(),
-    )
-    controller.start()
-    print(f"READY {port}", flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
+    # The port is bound here and never let go, so no other process can take it in between.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    asyncio.run(serve(sock, context))
 
 
 if __name__ == "__main__":

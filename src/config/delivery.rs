@@ -1,10 +1,10 @@
-//! `[smtp]` and `[delivery]` in the config, checked at load; the password is read from the
-//! environment or a file, never from `config.toml`.
+//! `[smtp]` and `[delivery]`, checked at load; the password is read from the environment or
+//! a file, never from `config.toml`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Deserialize;
 
 /// How the connection to the SMTP server is secured.
@@ -63,23 +63,24 @@ impl SmtpConfig {
         })
     }
 
-    /// Refuses settings that would expose mail or credentials.
-    pub fn validate(&self) -> Result<()> {
+    /// Settings that would expose mail or credentials, each with the key it is about.
+    pub(crate) fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut found = Vec::new();
         if self.host.trim().is_empty() {
-            bail!("[smtp] host is empty");
+            found.push(("smtp.host", "[smtp] host is empty".to_string()));
         }
         if self.security == Security::None {
             if !is_loopback(&self.host) {
-                bail!(
+                found.push(("smtp.security", format!(
                     "[smtp] security = \"none\" is allowed only for a loopback host, not {:?}: use \"starttls\" or \"tls\"",
                     self.host
-                );
+                )));
             }
             if self.username.is_some() || self.password_file.is_some() {
-                bail!("[smtp] security = \"none\" cannot be used with a username or password: credentials are never sent without TLS");
+                found.push(("smtp.security", "[smtp] security = \"none\" cannot be used with a username or password: credentials are never sent without TLS".to_string()));
             }
         }
-        Ok(())
+        found
     }
 
     /// The password, from the environment variable or else the file; `None` if neither is set.
@@ -152,28 +153,26 @@ mod tests {
         }
     }
 
+    fn messages(config: &SmtpConfig) -> Vec<String> {
+        config.problems().into_iter().map(|(_, m)| m).collect()
+    }
+
     #[test]
     fn plaintext_only_on_loopback_and_never_with_credentials() {
-        assert!(smtp("127.0.0.1", Security::None).validate().is_ok());
-        assert!(smtp("localhost", Security::None).validate().is_ok());
-        assert!(smtp("[::1]", Security::None).validate().is_ok());
-        let err = smtp("mail.example.org", Security::None)
-            .validate()
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("allowed only for a loopback host"), "{err}");
+        assert!(messages(&smtp("127.0.0.1", Security::None)).is_empty());
+        assert!(messages(&smtp("localhost", Security::None)).is_empty());
+        assert!(messages(&smtp("[::1]", Security::None)).is_empty());
+        let err = messages(&smtp("mail.example.org", Security::None));
+        assert!(
+            err[0].contains("allowed only for a loopback host"),
+            "{err:?}"
+        );
         let with_user = SmtpConfig {
             username: Some("u".into()),
             ..smtp("127.0.0.1", Security::None)
         };
-        assert!(with_user
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("credentials are never sent without TLS"));
-        assert!(smtp("mail.example.org", Security::Starttls)
-            .validate()
-            .is_ok());
+        assert!(messages(&with_user)[0].contains("credentials are never sent without TLS"));
+        assert!(messages(&smtp("mail.example.org", Security::Starttls)).is_empty());
     }
 
     #[test]

@@ -1,0 +1,206 @@
+//! The loaded site and the commands that read it: check, entries, build and digest. Each
+//! renders exactly the posts its output shows.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::report::Report;
+use crate::config::{Format, Site};
+use crate::diag::Diagnostic;
+use crate::digest::{plural, Digest, Week, WeekArg};
+use crate::entry::Entry;
+use crate::feed::{self, lint, Selection};
+use crate::post::{self, Filter, Loaded, Post, Renderer};
+
+/// What a run is given besides the command: where the site is and what "now" is.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The configuration file.
+    pub config: PathBuf,
+    /// The posts directory, overriding `posts_dir`.
+    pub posts: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include posts dated after `now`.
+    pub future: bool,
+    /// The current time: future posts, `last`/`current` weeks and catch-up use it.
+    pub now: DateTime<Utc>,
+}
+
+/// A loaded site: its settings and every post's checked front matter, newest first.
+pub struct Herald {
+    /// The settings.
+    pub site: Site,
+    loaded: Loaded,
+    pub(crate) now: DateTime<Utc>,
+}
+
+impl Herald {
+    /// Loads the settings and every post. Settings that are wrong stop here, each reported
+    /// on its line; a broken post is kept as a diagnostic and the others load.
+    pub fn load(options: &Options) -> Result<Herald, Vec<Diagnostic>> {
+        let site = Site::load(&options.config)?;
+        let dir = options.posts.clone().unwrap_or_else(|| site.posts_dir());
+        let filter = Filter {
+            drafts: options.drafts,
+            future: options.future,
+            now: options.now,
+        };
+        let started = std::time::Instant::now();
+        let loaded = post::load(&site, &dir, &filter)
+            .map_err(|e| vec![Diagnostic::file_error(&dir, format!("{e:#}"))])?;
+        tracing::info!("loaded {} posts in {:?}", loaded.files, started.elapsed());
+        Ok(Herald {
+            site,
+            loaded,
+            now: options.now,
+        })
+    }
+
+    /// The posts that loaded and passed the filter, newest first.
+    pub fn posts(&self) -> &[Post] {
+        &self.loaded.posts
+    }
+
+    /// A report that starts with the problems found while loading.
+    pub(crate) fn report(&self) -> Report {
+        Report {
+            diagnostics: self.loaded.diagnostics.clone(),
+            ..Report::default()
+        }
+    }
+
+    fn render(&self, posts: &[&Post], report: &mut Report) -> Vec<Entry> {
+        let started = std::time::Instant::now();
+        let (entries, diagnostics) = Renderer::new(&self.site).render_all(posts);
+        tracing::info!(
+            "rendered {} posts in {:?}",
+            entries.len(),
+            started.elapsed()
+        );
+        report.rendered(diagnostics);
+        entries
+    }
+
+    /// `check`: renders every post and lints the feeds it would write; every problem is
+    /// shown, then `N posts, E errors, W warnings`.
+    pub fn check(&self) -> Result<Report> {
+        let mut report = Report::default();
+        let all: Vec<&Post> = self.loaded.posts.iter().collect();
+        let entries = self.render(&all, &mut report);
+        let mut diagnostics = self.loaded.diagnostics.clone();
+        diagnostics.append(&mut report.diagnostics);
+        diagnostics.append(&mut report.details);
+        diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+        let out_dir = self.site.resolve(&self.site.config.feeds.out_dir);
+        for file in feed::render(&self.site, &entries)? {
+            let findings = match file.format {
+                Format::Rss => lint::rss(&file.bytes),
+                Format::Atom => lint::atom(&file.bytes),
+                Format::Json => Vec::new(),
+            };
+            let path = out_dir.join(&file.path);
+            diagnostics.extend(
+                findings
+                    .into_iter()
+                    .map(|f| Diagnostic::error(&path, f.line, f.message)),
+            );
+        }
+        report.diagnostics = diagnostics;
+        let errors = report.errors();
+        let warnings = report.diagnostics.len() - errors;
+        report.lines.push(format!(
+            "{} posts, {errors} errors, {warnings} warnings",
+            self.loaded.files
+        ));
+        Ok(report)
+    }
+
+    /// `entries`: every post rendered, newest first.
+    pub fn entries(&self) -> (Vec<Entry>, Report) {
+        let mut report = self.report();
+        let all: Vec<&Post> = self.loaded.posts.iter().collect();
+        let entries = self.render(&all, &mut report);
+        (entries, report)
+    }
+
+    /// `build`: renders the posts the feeds show, and only those, and writes the feeds into
+    /// `out` (default `[feeds] out_dir`).
+    pub fn build(&self, out: Option<&Path>) -> Result<Report> {
+        let mut report = self.report();
+        let out = out.map_or_else(
+            || self.site.resolve(&self.site.config.feeds.out_dir),
+            Path::to_path_buf,
+        );
+        let posts = &self.loaded.posts;
+        let selection = Selection::of(
+            posts.iter().map(|p| p.tags.as_slice()),
+            &self.site.config.feeds,
+        );
+        let shown: Vec<&Post> = selection.shown().into_iter().map(|i| &posts[i]).collect();
+        let entries = self.render(&shown, &mut report);
+        let started = std::time::Instant::now();
+        let written = feed::write(&self.site, &entries, &out)?;
+        tracing::info!("wrote {written} feeds in {:?}", started.elapsed());
+        report.lines.push(format!(
+            "wrote {written} feeds to {} ({} of {} posts rendered, {} with errors)",
+            out.display(),
+            entries.len(),
+            posts.len(),
+            self.loaded.diagnostics.len()
+        ));
+        Ok(report)
+    }
+
+    /// The week a command line names, in the site's time zone and week start.
+    pub fn week(&self, week: &WeekArg) -> Week {
+        week.resolve(self.now, self.site.config.digest.week_starts, self.site.tz)
+    }
+
+    /// The digest of `week` from the posts published in it, rendered now; `None` when no
+    /// post falls in it.
+    pub(crate) fn digest_of(&self, week: Week, report: &mut Report) -> Result<Option<Digest>> {
+        let in_week: Vec<&Post> = self
+            .loaded
+            .posts
+            .iter()
+            .filter(|p| week.contains(p.published))
+            .collect();
+        if in_week.is_empty() {
+            return Ok(None);
+        }
+        let entries = self.render(&in_week, report);
+        let digest = Digest::render(&self.site, week, &entries, self.now)?;
+        report.diagnostics.extend(digest.warnings.iter().cloned());
+        Ok(Some(digest))
+    }
+
+    /// `digest`: renders one week's digest into `digest-<week>.html`, `.txt` and `.eml` in
+    /// `out` (default `[digest] out_dir`).
+    pub fn digest(&self, week: &WeekArg, out: Option<&Path>) -> Result<Report> {
+        let mut report = self.report();
+        let week = self.week(week);
+        let out = out.map_or_else(
+            || self.site.resolve(&self.site.config.digest.out_dir),
+            Path::to_path_buf,
+        );
+        let Some(digest) = self.digest_of(week, &mut report)? else {
+            report
+                .lines
+                .push(format!("no posts in {week}: nothing to send"));
+            return Ok(report);
+        };
+        let paths = digest.write(&out)?;
+        report.lines.push(format!(
+            "{week}: {}: {}",
+            plural(digest.posts, "post"),
+            digest.subject
+        ));
+        for path in paths {
+            report.lines.push(format!("  wrote {}", path.display()));
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,11 @@
+//! The application: load the site (settings, then every post's front matter), select what
+//! each output shows, render exactly those posts into entries and hand `&[Entry]` to the
+//! outputs. Every command returns a [`Report`]; the command line prints it.
+
+mod herald;
+mod report;
+mod send;
+
+pub use herald::{Herald, Options};
+pub use report::Report;
+pub use send::SendOptions;

@@ -1,0 +1,235 @@
+//! `send` and `run`: which weeks are due (catch-up from the journal), the lock that keeps
+//! runs apart, and each due week's digest handed to delivery as a finished message.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::herald::Herald;
+use super::report::Report;
+use crate::deliver::{self, Failure, Journal, Lock, LockError, Mailer, Outgoing};
+use crate::diag::{Diagnostic, Severity};
+use crate::digest::{plural, Week, WeekArg};
+use crate::post::Post;
+
+/// What `herald send` was asked to do.
+#[derive(Debug, Clone)]
+pub struct SendOptions {
+    /// One week, or `None` for catch-up: every unsent week since the journal's last one.
+    pub week: Option<WeekArg>,
+    /// Render and report, connect nowhere, record nothing.
+    pub dry_run: bool,
+    /// Send even if the journal says the week was sent.
+    pub force: bool,
+}
+
+impl Herald {
+    /// `send`: the digests that are due, or one week's. `env` reads the SMTP password.
+    pub fn send(
+        &self,
+        options: &SendOptions,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Report> {
+        let mut report = self.report();
+        report.extend(send(self, options, env)?);
+        Ok(report)
+    }
+
+    /// `run`, the cron entry point: `build`, then `send` of what is due.
+    pub fn run(&self, dry_run: bool, env: &dyn Fn(&str) -> Option<String>) -> Result<Report> {
+        let mut report = self.build(None)?;
+        let options = SendOptions {
+            week: None,
+            dry_run,
+            force: false,
+        };
+        report.extend(send(self, &options, env)?);
+        Ok(report)
+    }
+}
+
+fn send(
+    herald: &Herald,
+    options: &SendOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Report> {
+    let site = &herald.site;
+    let now = herald.now;
+    let mut report = Report::default();
+    let delivery = &site.config.delivery;
+    let journal_path = site.resolve(&delivery.journal);
+    let _lock = if options.dry_run {
+        None
+    } else {
+        let lock_path = PathBuf::from(format!("{}.lock", journal_path.display()));
+        match Lock::acquire(&lock_path, now) {
+            Ok(lock) => Some(lock),
+            Err(LockError::Held { path, holder }) => {
+                report.diagnostics.push(Diagnostic::new(
+                    path,
+                    None,
+                    Severity::Error,
+                    format!("another herald run holds the lock ({holder}); this run stops, cron will try again"),
+                ));
+                report.temporary = true;
+                return Ok(report);
+            }
+            Err(LockError::Io(e)) => return Err(e),
+        }
+    };
+    let mut journal = match Journal::load(&journal_path) {
+        Ok(journal) => journal,
+        Err(diagnostic) => {
+            report.diagnostics.push(diagnostic);
+            return Ok(report);
+        }
+    };
+    let posts = herald.posts();
+    report
+        .diagnostics
+        .extend(missed_posts(herald, posts, &journal));
+
+    let weeks = match &options.week {
+        Some(week) => vec![herald.week(week)],
+        None => due_weeks(herald, posts, &journal, now, &mut report),
+    };
+    if weeks.is_empty() {
+        if let Some(sent) = journal.sent.iter().max_by(|a, b| a.week.cmp(&b.week)) {
+            report.lines.push(format!(
+                "nothing due: the last digest, {}, was sent on {}",
+                sent.week,
+                sent.sent_at.to_rfc3339()
+            ));
+        }
+    }
+    let mut mailer: Option<Mailer> = None;
+    let to = &site.config.digest.to;
+    for week in weeks {
+        let key = week.key();
+        if let Some(sent) = journal.get(&key).filter(|_| !options.force) {
+            report.lines.push(format!(
+                "{key} was already sent on {} (Message-ID {}); use --force to send it again",
+                sent.sent_at.to_rfc3339(),
+                sent.message_id
+            ));
+            continue;
+        }
+        // Only now render: a week already sent needs no digest.
+        let Some(digest) = herald.digest_of(week, &mut report)? else {
+            report
+                .lines
+                .push(format!("no posts in {key}: nothing to send"));
+            continue;
+        };
+        if options.dry_run {
+            report.lines.push(format!(
+                "dry run: would send {key} ({}) to {to}: {}",
+                plural(digest.posts, "post"),
+                digest.subject
+            ));
+            continue;
+        }
+        let mailer = match &mut mailer {
+            Some(mailer) => mailer,
+            None => mailer.insert(Mailer::new(
+                site.config.smtp.as_ref(),
+                delivery,
+                site.resolve(&delivery.outbox_dir),
+                env,
+            )?),
+        };
+        let outgoing = Outgoing {
+            week: &key,
+            message: &digest.message,
+            message_id: &digest.message_id,
+            entry_ids: &digest.entry_ids,
+        };
+        match deliver::deliver(&outgoing, mailer, &mut journal, now) {
+            Ok(_) => report.lines.push(format!(
+                "{key}: sent {} to {to} via {mailer}",
+                plural(digest.posts, "post")
+            )),
+            Err(Failure::Send(error)) => {
+                let setting = if site.config.smtp.is_some() {
+                    "smtp"
+                } else {
+                    "delivery.outbox_dir"
+                };
+                report
+                    .diagnostics
+                    .push(site.diagnostic(setting, Severity::Error, error.message));
+                report.temporary = error.temporary;
+                return Ok(report);
+            }
+            Err(Failure::Record(error)) => return Err(error),
+        }
+    }
+    Ok(report)
+}
+
+/// Catch-up: the weeks after the journal's last one up to the last complete week, at most
+/// `catch_up_weeks` of them; older missed weeks with posts are reported, not sent. With an
+/// empty journal only the last complete week is due, so adopting herald on an old blog does
+/// not mail its history.
+fn due_weeks(
+    herald: &Herald,
+    posts: &[Post],
+    journal: &Journal,
+    now: DateTime<Utc>,
+    report: &mut Report,
+) -> Vec<Week> {
+    let site = &herald.site;
+    let starts = site.config.digest.week_starts;
+    let last = WeekArg::Last.resolve(now, starts, site.tz);
+    let Some(last_sent) = journal.last_week() else {
+        return vec![last];
+    };
+    let mut weeks = Vec::new();
+    let mut week = last;
+    while week.key().as_str() > last_sent {
+        weeks.push(week);
+        week = week.previous(starts, site.tz);
+    }
+    weeks.reverse();
+    let keep = site.config.delivery.catch_up_weeks as usize;
+    let older = weeks.len().saturating_sub(keep);
+    for missed in weeks.drain(..older) {
+        if posts.iter().any(|p| missed.contains(p.published)) {
+            report.diagnostics.push(site.diagnostic(
+                "delivery.catch_up_weeks",
+                Severity::Warning,
+                format!(
+                    "the {} digest was missed and is more than catch_up_weeks ({keep}) old: not sent; send it with `herald send --week {}`",
+                    missed.key(),
+                    missed.key()
+                ),
+            ));
+        }
+    }
+    weeks
+}
+
+/// A post published in a week whose digest was already sent, and not listed in it, missed
+/// its digest (it was added or back-dated later): a warning on the line of its date.
+fn missed_posts(herald: &Herald, posts: &[Post], journal: &Journal) -> Vec<Diagnostic> {
+    let site = &herald.site;
+    let starts = site.config.digest.week_starts;
+    let mut found = Vec::new();
+    for post in posts {
+        let week = Week::containing(post.published.to_utc(), starts, site.tz).key();
+        if let Some(sent) = journal.get(&week) {
+            if !sent.entries.is_empty() && !sent.entries.contains(&post.id) {
+                found.push(Diagnostic::warning(
+                    &post.path,
+                    post.date_line,
+                    format!(
+                        "published in {week}, whose digest was sent on {}: it missed its digest",
+                        sent.sent_at.to_rfc3339()
+                    ),
+                ));
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,387 @@
+//! Every setting: `config.toml` parsed once, at load, into typed values (base URL, time zone,
+//! mailboxes, checked URLs). A bad setting is a diagnostic on the line it is on, and every
+//! bad setting is reported at once; nothing downstream handles a string that might be
+//! wrong. Settings know no outputs: the `[feeds]`, `[digest]`, `[smtp]` and `[delivery]`
+//! tables are described here and read by the outputs.
+
+mod delivery;
+mod digest;
+mod feeds;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::offset::LocalResult;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone as _};
+use chrono_tz::Tz;
+use lettre::message::Mailbox;
+use serde::Deserialize;
+use url::Url;
+
+use crate::diag::{Diagnostic, Severity};
+pub use delivery::{DeliveryConfig, Security, SmtpConfig};
+pub use digest::{DigestConfig, WeekStart};
+pub use feeds::{ContentMode, FeedConfig, Format};
+
+/// Everything herald reads from `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The site's title, used as the feed title and in the digest.
+    pub title: String,
+    /// A one-line description of the site (RSS `description`, Atom `subtitle`).
+    pub description: String,
+    /// The site's public URL, e.g. `https://flink.apache.org`.
+    pub base_url: String,
+    /// Language tag of the content, e.g. `en-us`.
+    pub language: String,
+    /// IANA time zone that naive dates are read in and weeks are counted in.
+    pub timezone: String,
+    /// Directory holding the posts, relative to the config file.
+    pub posts_dir: PathBuf,
+    /// Permalink pattern, e.g. `/:year/:month/:day/:title/`.
+    pub permalink: String,
+    /// Where `:title` in the permalink comes from: `title` (slugified, as Hugo does) or
+    /// `filename` (the file name without its date and extension, as Jekyll does).
+    pub permalink_title: TitleSource,
+    /// The site's author, used where a post names none.
+    pub author: Option<String>,
+    /// Length in characters of a summary made from the post body.
+    pub summary_length: usize,
+    /// Site variables for `{{< param X >}}` and `{{ site.X }}`.
+    pub params: BTreeMap<String, toml::Value>,
+    /// `[feeds]`: which feeds are written, and how.
+    pub feeds: FeedConfig,
+    /// `[digest]`: the weekly email.
+    pub digest: DigestConfig,
+    /// `[smtp]`: the server digests are sent through; without it they go to the outbox.
+    pub smtp: Option<SmtpConfig>,
+    /// `[delivery]`: journal, catch-up and retries.
+    pub delivery: DeliveryConfig,
+}
+
+/// Where the `:title` part of a permalink comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleSource {
+    /// The post's title, slugified the way Hugo does it.
+    Title,
+    /// The post's file name without the date prefix and extension (Jekyll).
+    Filename,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "My blog".into(),
+            description: String::new(),
+            base_url: "https://example.com".into(),
+            language: "en".into(),
+            timezone: "UTC".into(),
+            posts_dir: PathBuf::from("posts"),
+            permalink: "/:year/:month/:day/:title/".into(),
+            permalink_title: TitleSource::Title,
+            author: None,
+            summary_length: 300,
+            params: BTreeMap::new(),
+            feeds: FeedConfig::default(),
+            digest: DigestConfig::default(),
+            smtp: None,
+            delivery: DeliveryConfig::default(),
+        }
+    }
+}
+
+/// A loaded and checked configuration, with its parsed parts.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The configuration as written (every value in it has been checked).
+    pub config: Config,
+    /// The parsed base URL, without a trailing slash in its path.
+    pub base_url: Url,
+    /// The parsed time zone.
+    pub tz: Tz,
+    /// The digest's sender, parsed.
+    pub from: Mailbox,
+    /// The digest's recipient (the list), parsed.
+    pub to: Mailbox,
+    /// The directory the config file is in; relative paths are resolved against it.
+    pub root: PathBuf,
+    /// The config file, for diagnostics about a setting.
+    pub path: PathBuf,
+    /// The line of every key and table in the config file (`digest.from`, `smtp`).
+    lines: BTreeMap<String, usize>,
+}
+
+impl Site {
+    /// Reads and checks a config file. Every problem found is returned, each on its line.
+    pub fn load(path: &Path) -> Result<Site, Vec<Diagnostic>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Diagnostic::file_error(
+                path,
+                format!("cannot read the config file: {e}"),
+            )]
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_at(&text, s.start));
+            vec![Diagnostic::error(path, line, e.message().trim_end())]
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Site::checked(config, root, path, key_lines(&text))
+    }
+
+    /// Checks a configuration made in code, as if read from `config.toml` in `root`.
+    pub fn new(config: Config, root: PathBuf) -> Result<Site, Vec<Diagnostic>> {
+        let path = root.join("config.toml");
+        Site::checked(config, root, &path, BTreeMap::new())
+    }
+
+    /// Checks a parsed configuration; `lines` maps dotted keys to the lines they are on.
+    fn checked(
+        config: Config,
+        root: PathBuf,
+        path: &Path,
+        lines: BTreeMap<String, usize>,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let mut problems: Vec<(&str, String)> = Vec::new();
+        let base_url = match Url::parse(&config.base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                let mut url = url;
+                let trimmed = url.path().trim_end_matches('/').to_string();
+                url.set_path(&trimmed);
+                Some(url)
+            }
+            _ => {
+                problems.push((
+                    "base_url",
+                    format!(
+                        "base_url {:?} must be an absolute http(s) URL",
+                        config.base_url
+                    ),
+                ));
+                None
+            }
+        };
+        let tz = config.timezone.parse::<Tz>().ok();
+        if tz.is_none() {
+            problems.push((
+                "timezone",
+                format!(
+                    "timezone {:?} is not an IANA time zone name",
+                    config.timezone
+                ),
+            ));
+        }
+        if !config.permalink.starts_with('/') {
+            problems.push((
+                "permalink",
+                format!("permalink {:?} must start with '/'", config.permalink),
+            ));
+        }
+        let mailbox = |key: &'static str, value: &str, problems: &mut Vec<(&str, String)>| {
+            value
+                .parse::<Mailbox>()
+                .map_err(|e| {
+                    problems.push((
+                        key,
+                        format!(
+                            "[{} {value:?} is not an email address: {e}",
+                            key.replace('.', "] ")
+                        ),
+                    ));
+                })
+                .ok()
+        };
+        let from = mailbox("digest.from", &config.digest.from, &mut problems);
+        let to = mailbox("digest.to", &config.digest.to, &mut problems);
+        problems.extend(url_problems(&config));
+        if let Some(smtp) = &config.smtp {
+            problems.extend(smtp.problems());
+        }
+        match (base_url, tz, from, to) {
+            (Some(base_url), Some(tz), Some(from), Some(to)) if problems.is_empty() => Ok(Site {
+                config,
+                base_url,
+                tz,
+                from,
+                to,
+                root,
+                path: path.to_path_buf(),
+                lines,
+            }),
+            _ => {
+                let mut found: Vec<Diagnostic> = problems
+                    .into_iter()
+                    .map(|(key, message)| Diagnostic::error(path, line_of(&lines, key), message))
+                    .collect();
+                found.sort_by_key(|d| d.line);
+                Err(found)
+            }
+        }
+    }
+
+    /// A diagnostic about a setting (`smtp`, `digest.from`), on the line of the key or else
+    /// of its table; without a line when the file sets neither.
+    pub fn diagnostic(
+        &self,
+        key: &str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(&self.path, find_line(&self.lines, key), severity, message)
+    }
+
+    /// The public URL of a feed file at `path` below the feeds' output directory.
+    pub fn feed_url(&self, path: &Path) -> String {
+        self.config.feeds.url_of(self.base(), path)
+    }
+
+    /// A path from the config, resolved against the config file's directory.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        normalize(&self.root.join(path))
+    }
+
+    /// The posts directory, resolved against the config file's directory.
+    pub fn posts_dir(&self) -> PathBuf {
+        normalize(&self.root.join(&self.config.posts_dir))
+    }
+
+    /// The base URL as a string without a trailing slash, e.g. `https://flink.apache.org`.
+    pub fn base(&self) -> &str {
+        self.base_url.as_str().trim_end_matches('/')
+    }
+
+    /// Looks up a site parameter by name, case-insensitively as Hugo does.
+    pub fn param(&self, name: &str) -> Option<String> {
+        let value = self.config.params.get(name).or_else(|| {
+            self.config
+                .params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })?;
+        Some(match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+}
+
+/// A wall-clock time in `tz`; in a DST gap the time an hour later, when ambiguous the earlier.
+pub fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
+    let local = match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t,
+        LocalResult::None => tz
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .unwrap_or_else(|| tz.from_utc_datetime(&naive)),
+    };
+    local.fixed_offset()
+}
+
+/// The URLs of `[feeds]` and `[digest]`, each an absolute URL of a scheme it may have.
+fn url_problems(config: &Config) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let mut check = |key: &'static str, value: &str, schemes: &[&str]| {
+        let ok = Url::parse(value).is_ok_and(|url| {
+            schemes.contains(&url.scheme()) && (url.scheme() == "mailto" || url.host().is_some())
+        });
+        if !ok {
+            found.push((
+                key,
+                format!(
+                    "[{} {value:?} is not an absolute {} URL",
+                    key.replace('.', "] "),
+                    schemes.join(" or ")
+                ),
+            ));
+        }
+    };
+    let (feeds, digest) = (&config.feeds, &config.digest);
+    for (key, value) in [("feeds.icon", &feeds.icon), ("feeds.logo", &feeds.logo)] {
+        if let Some(value) = value {
+            check(key, value, &["https", "http"]);
+        }
+    }
+    for value in &digest.list_unsubscribe {
+        check("digest.list_unsubscribe", value, &["https", "mailto"]);
+    }
+    if let Some(value) = &digest.list_archive {
+        check("digest.list_archive", value, &["https", "http"]);
+    }
+    if let Some(value) = &digest.list_post {
+        check("digest.list_post", value, &["mailto", "https", "http"]);
+    }
+    found
+}
+
+/// The 1-based line of byte `at` in `text`.
+fn line_at(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line of a dotted key, else of its table, else 1.
+fn line_of(lines: &BTreeMap<String, usize>, key: &str) -> usize {
+    find_line(lines, key).unwrap_or(1)
+}
+
+/// The line of a dotted key, else of its table.
+fn find_line(lines: &BTreeMap<String, usize>, key: &str) -> Option<usize> {
+    let mut key = key;
+    loop {
+        if let Some(&line) = lines.get(key) {
+            return Some(line);
+        }
+        key = key.rsplit_once('.')?.0;
+    }
+}
+
+/// The line of every key and table header in a TOML document, by dotted path.
+pub fn key_lines(text: &str) -> BTreeMap<String, usize> {
+    fn walk(
+        table: &toml_edit::Table,
+        prefix: &str,
+        text: &str,
+        lines: &mut BTreeMap<String, usize>,
+    ) {
+        for (key, item) in table.iter() {
+            let path = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            let span = table
+                .key(key)
+                .and_then(toml_edit::Key::span)
+                .or_else(|| item.span());
+            if let Some(span) = span {
+                lines.insert(path.clone(), line_at(text, span.start));
+            }
+            if let Some(inner) = item.as_table() {
+                walk(inner, &path, text, lines);
+            }
+        }
+    }
+    let mut lines = BTreeMap::new();
+    if let Ok(doc) = toml_edit::ImDocument::parse(text) {
+        walk(doc.as_table(), "", text, &mut lines);
+    }
+    lines
+}
+
+/// Removes `.` and `name/..` from a path without touching the file system, so that messages
+/// show `../corpus/x.md` rather than `tests/fixtures/../../corpus/x.md`.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
