@@ -17,7 +17,7 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERALD = os.path.join(REPO, "target", "release", "herald")
 FLOOR = os.path.join(REPO, "target", "release", "examples", "floor")
-CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus", "flink-hugo")
+CORPUS = os.path.join(REPO, "tests", "corpus", "flink-hugo")
 
 
 def timed(cmd, cwd):

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use herald::app::{Herald, Options, Report, SendOptions};
-use herald::digest::WeekArg;
+use herald::app::{Herald, Options, Report, SendOptions, WeekArg};
 
 /// Turn a folder of blog posts into feeds and a weekly email digest.
 #[derive(Debug, Parser)]

@@ -17,4 +17,5 @@ pub mod digest;
 pub mod entry;
 pub mod feed;
 pub mod fsutil;
+pub mod markup;
 pub mod post;

@@ -7,6 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use common::{corpus, herald, root, stderr, stdout};
+use herald::markup::{each_token, Token};
+
+/// Posts whose content still holds an unexpanded shortcode, with the open issue that fixes
+/// them: an indented `{{< / highlight >}}` opens a Markdown code block that never closes,
+/// and the shortcodes after it are left as they were written (issue 12).
+const KNOWN_UNEXPANDED: &[(&str, &str)] = &[("flink-hugo", "2015-02-09-streaming-example.md")];
 
 fn real_permalinks(csv: &Path) -> HashMap<String, String> {
     std::fs::read_to_string(csv)
@@ -48,36 +54,24 @@ fn check_corpus(name: &str) {
             wrong.push(format!("{file}: {permalink} (real: {:?})", real.get(file)));
         }
         for field in ["summary_html", "content_html"] {
-            assert_clean_html(entry[field].as_str().unwrap(), &format!("{file} {field}"));
+            let html = entry[field].as_str().unwrap();
+            let what = format!("{file} {field}");
+            if KNOWN_UNEXPANDED.contains(&(name, file)) && field == "content_html" {
+                // Still broken: fails the check today, and this line fails once it is fixed,
+                // so the exception cannot outlive the bug.
+                let caught = std::panic::catch_unwind(|| assert_clean_html(html, &what)).is_err();
+                assert!(
+                    caught,
+                    "{file} is clean now: remove it from KNOWN_UNEXPANDED"
+                );
+            } else {
+                assert_clean_html(html, &what);
+            }
         }
         assert_clean_text(entry["title"].as_str().unwrap(), file);
     }
     assert!(wrong.is_empty(), "wrong permalinks:\n{}", wrong.join("\n"));
     assert_eq!(matched.len(), real.len(), "every post of the CSV, once");
-}
-
-/// Removes `<pre>…</pre>` and `<code>…</code>` so only prose is left.
-fn outside_code(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    loop {
-        let next = ["<pre", "<code"]
-            .iter()
-            .filter_map(|t| rest.find(t).map(|i| (i, *t)))
-            .min();
-        let Some((at, tag)) = next else { break };
-        out.push_str(&rest[..at]);
-        let close = if tag == "<pre" { "</pre>" } else { "</code>" };
-        match rest[at..].find(close) {
-            Some(end) => rest = &rest[at + end + close.len()..],
-            None => {
-                rest = "";
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn assert_clean_text(text: &str, what: &str) {
@@ -91,61 +85,62 @@ fn assert_clean_text(text: &str, what: &str) {
 
 fn assert_clean_html(html: &str, what: &str) {
     assert_clean_text(html, what);
-    let prose = outside_code(html);
+    let (prose, tags) = read(html);
     for tag in ["{{<", "{{%", "{%", "%}", ">}}", "{{ site", "{{site", "{:"] {
         assert!(!prose.contains(tag), "{what}: unexpanded `{tag}`");
     }
-    for (element, attributes) in tags(html) {
+    for (element, attributes) in tags {
         assert!(
             !["script", "style", "iframe", "object", "embed", "form"].contains(&element.as_str()),
             "{what}: <{element}> survived sanitising"
         );
-        for attr in attributes {
+        for (name, value) in attributes {
             assert!(
-                attr != "style" && attr != "class" && !attr.starts_with("on"),
-                "{what}: {attr}= on <{element}> survived sanitising"
+                name != "style" && name != "class" && !name.starts_with("on"),
+                "{what}: {name}= on <{element}> survived sanitising"
             );
-        }
-    }
-    // Every URL is absolute http(s) or mailto, which also rules out javascript:, vbscript:, data:.
-    for attr in [" href=\"", " src=\"", " srcset=\""] {
-        for (at, _) in html.match_indices(attr) {
-            let value = &html[at + attr.len()..];
-            assert!(
-                value.starts_with("https://")
-                    || value.starts_with("http://")
-                    || value.starts_with("mailto:"),
-                "{what}: relative URL {}",
-                &value[..value.find('"').unwrap_or(value.len()).min(80)]
-            );
+            // Every URL is absolute http(s) or mailto, which also rules out javascript:,
+            // vbscript: and data:.
+            if matches!(name.as_str(), "href" | "src" | "srcset") {
+                assert!(
+                    value.starts_with("https://")
+                        || value.starts_with("http://")
+                        || value.starts_with("mailto:"),
+                    "{what}: relative URL {}",
+                    &value[..value.len().min(80)]
+                );
+            }
         }
     }
 }
 
-/// Every tag's element name and attribute names. Serialised HTML escapes `<` in text, so
-/// each `<` starts a tag; attribute values are double-quoted.
-fn tags(html: &str) -> Vec<(String, Vec<String>)> {
-    html.split('<')
-        .skip(1)
-        .filter(|t| !t.starts_with('/'))
-        .map(|tag| {
-            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-            let name = tag
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let mut attributes = Vec::new();
-            for (i, part) in tag.split('"').enumerate() {
-                if i % 2 == 0 {
-                    for word in part.split_whitespace().filter(|w| w.ends_with('=')) {
-                        attributes.push(word.trim_end_matches('=').to_ascii_lowercase());
-                    }
-                }
+/// The text outside `<pre>` and `<code>` (decoded, so `&lt;` counts as `<`) and every start
+/// tag with its attributes, read by herald's one HTML tokenizer.
+#[allow(clippy::type_complexity, reason = "a test's own shape")]
+fn read(html: &str) -> (String, Vec<(String, Vec<(String, String)>)>) {
+    let mut prose = String::new();
+    let mut tags = Vec::new();
+    let mut in_code = 0usize;
+    each_token(html, |token| match token {
+        Token::Start(tag) => {
+            if matches!(tag.name, "pre" | "code") {
+                in_code += 1;
             }
-            (name, attributes)
-        })
-        .collect()
+            let attributes = tag
+                .attrs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            tags.push((tag.name.to_string(), attributes));
+        }
+        Token::End(name) => {
+            if matches!(name, "pre" | "code") {
+                in_code = in_code.saturating_sub(1);
+            }
+        }
+        Token::Text(text) if in_code == 0 => prose.push_str(text),
+        Token::Text(_) => {}
+    });
+    (prose, tags)
 }
 
 #[test]
@@ -167,6 +162,9 @@ fn html_checker_catches_what_it_looks_for() {
     assert!(caught("<img src=\"https://x/\" onerror=\"y\">"));
     assert!(caught("<p class=\"x\">y</p>"));
     assert!(caught("<a href=\"javascript:alert(1)\">x</a>"));
+    assert!(caught("<p>{{&lt; param X &gt;}}</p>"));
+    assert!(caught("<img src=\"data:image/png;base64,x\">"));
+    assert!(caught("<p><script>x</script></p>"));
     assert!(!caught(
         "<pre><code>{% raw %}</code></pre><a href=\"https://x/\">x</a>"
     ));

@@ -6,6 +6,8 @@ mod herald;
 mod report;
 mod send;
 
+/// Which week a command is about, as the command line gives it.
+pub use crate::digest::WeekArg;
 pub use herald::{Herald, Options};
 pub use report::Report;
 pub use send::SendOptions;

@@ -9,6 +9,8 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use url::Url;
 
+use crate::markup::{each_token, Token};
+
 /// One problem in a feed file, on the line of the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -351,44 +353,18 @@ fn relative_references(found: &mut Found, what: &str, html: &str) {
     }
 }
 
-/// Every start tag's element name and attributes, from HTML that is serialised text.
+/// Every start tag's element name and attributes.
 fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
-    for piece in html.split('<').skip(1) {
-        if piece.starts_with(['/', '!']) {
-            continue;
+    each_token(html, |token| {
+        if let Token::Start(tag) = token {
+            let attributes = tag
+                .attrs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            out.push((tag.name.to_string(), attributes));
         }
-        let end = piece.find('>').unwrap_or(piece.len());
-        let tag = &piece[..end];
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let mut attributes = Vec::new();
-        let mut rest = &tag[name.len()..];
-        while let Some(eq) = rest.find('=') {
-            let key = rest[..eq]
-                .split_whitespace()
-                .last()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let after = rest[eq + 1..].trim_start();
-            let (value, next) = match after.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
-                    (&after[1..close], &after[(close + 1).min(after.len())..])
-                }
-                _ => {
-                    let close = after.find(char::is_whitespace).unwrap_or(after.len());
-                    (&after[..close], &after[close..])
-                }
-            };
-            attributes.push((key, value.to_string()));
-            rest = next;
-        }
-        out.push((name, attributes));
-    }
+    });
     out
 }
 

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
+use crate::markup::{each_token, Token};
+
 /// Where relative URLs in one post point: root-relative ones at the site, the rest at the page.
 #[derive(Debug, Clone)]
 pub(crate) struct Bases {
@@ -163,52 +165,43 @@ pub(crate) fn decode_entities(text: &str) -> String {
 /// Plain text of sanitised HTML: blocks on their own lines, list items with `- `, links
 /// written out after their text, whitespace of `pre` kept.
 pub(crate) fn to_text(html: &str) -> String {
+    text_and_first_image(html).0
+}
+
+/// The plain text of sanitised HTML (as [`to_text`]) and the `src` of its first `<img>`, in
+/// one pass.
+pub(crate) fn text_and_first_image(html: &str) -> (String, Option<String>) {
     let mut out = String::with_capacity(html.len());
-    let mut pending_href: Vec<Option<String>> = Vec::new();
-    let mut link_text_start = Vec::new();
+    let mut image: Option<Option<String>> = None;
+    // Each open link: its href and where its text starts in `out`.
+    let mut links: Vec<(Option<String>, usize)> = Vec::new();
     let mut pre = 0usize;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(&mut out, rest, pre > 0);
-            break;
-        };
-        push_text(&mut out, &rest[..lt], pre > 0);
-        let Some(len) = tag_len(&rest[lt..]) else {
-            push_text(&mut out, &rest[lt..], pre > 0);
-            break;
-        };
-        let tag = &rest[lt + 1..lt + len - 1];
-        rest = &rest[lt + len..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
-        match (name.as_str(), closing) {
-            ("pre", false) => {
+    each_token(html, |token| match token {
+        Token::Text(text) => push_text(&mut out, text, pre > 0),
+        Token::Start(tag) => match tag.name {
+            "pre" => {
                 pre += 1;
                 newline(&mut out, 2);
             }
-            ("pre", true) => {
-                pre = pre.saturating_sub(1);
-                newline(&mut out, 2);
-            }
-            ("br", _) => out.push('\n'),
-            ("li", false) => {
+            "br" => out.push('\n'),
+            "li" => {
                 newline(&mut out, 1);
                 out.push_str("- ");
             }
-            ("td" | "th", false) if !out.ends_with(['\n', ' ']) => out.push(' '),
-            ("a", false) => {
-                pending_href.push(attribute(tag, "href"));
-                link_text_start.push(out.len());
+            "td" | "th" if !out.ends_with(['\n', ' ']) => out.push(' '),
+            "a" => links.push((tag.attr("href").map(str::to_string), out.len())),
+            "img" if image.is_none() => image = Some(tag.attr("src").map(str::to_string)),
+            name => block_break(&mut out, name),
+        },
+        Token::End(name) => match name {
+            "pre" => {
+                pre = pre.saturating_sub(1);
+                newline(&mut out, 2);
             }
-            ("a", true) => {
-                let href = pending_href.pop().flatten();
-                let start = link_text_start.pop().unwrap_or(out.len());
-                let text = out[start..].trim();
+            "br" => out.push('\n'),
+            "a" => {
+                let (href, start) = links.pop().unwrap_or((None, out.len()));
+                let text = out[start.min(out.len())..].trim();
                 if let Some(href) = href {
                     let footnote = text.chars().all(|c| c.is_ascii_digit());
                     if !text.is_empty() && text != href && !footnote {
@@ -218,37 +211,20 @@ pub(crate) fn to_text(html: &str) -> String {
                     }
                 }
             }
-            (
-                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table"
-                | "ul" | "ol" | "hr" | "figure" | "center" | "nav" | "dl",
-                _,
-            ) => newline(&mut out, 2),
-            ("tr" | "dt" | "dd" | "figcaption" | "caption", _) => newline(&mut out, 1),
-            _ => {}
-        }
-    }
-    tidy(&decode_entities(&out))
+            name => block_break(&mut out, name),
+        },
+    });
+    (tidy(&out), image.flatten())
 }
 
-/// Length of the tag at the start of `text`, respecting quoted attribute values.
-fn tag_len(text: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in text.char_indices().skip(1) {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i + 1),
-            _ => {}
-        }
+/// The line breaks a block element's start or end puts in the text.
+fn block_break(out: &mut String, name: &str) {
+    match name {
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table" | "ul"
+        | "ol" | "hr" | "figure" | "center" | "nav" | "dl" => newline(out, 2),
+        "tr" | "dt" | "dd" | "figcaption" | "caption" => newline(out, 1),
+        _ => {}
     }
-    None
-}
-
-/// The value of an attribute in a serialised tag (values are always double-quoted).
-pub(crate) fn attribute(tag: &str, name: &str) -> Option<String> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let end = tag[start..].find('"')? + start;
-    Some(decode_entities(&tag[start..end]))
 }
 
 fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::entry::{summary_of_text, Entry};
-use html::{attribute, to_text, Bases, Sanitizer};
+use html::{text_and_first_image, to_text, Bases, Sanitizer};
 pub use meta::Post;
 
 /// Which posts to keep.
@@ -210,14 +210,13 @@ impl<'a> Renderer<'a> {
             )
         };
         let (content_html, more) = html_of(body, body_line);
-        let content_text = to_text(&content_html);
+        let (content_text, image) = text_and_first_image(&content_html);
         let summary_html = match (&post.excerpt, more) {
             (Some((excerpt, line)), _) => html_of(excerpt, *line).0,
             (None, Some(more)) => more,
             (None, None) => summary_of_text(&content_text, self.site.config.summary_length).0,
         };
         let summary_text = to_text(&summary_html);
-        let image = first_image(&content_html);
         let entry = Entry {
             id: post.id.clone(),
             title: post.title.clone(),
@@ -237,10 +236,4 @@ impl<'a> Renderer<'a> {
         };
         Ok((entry, warnings))
     }
-}
-
-fn first_image(html: &str) -> Option<String> {
-    let start = html.find("<img ")?;
-    let end = html[start..].find('>')? + start;
-    attribute(&html[start..end], "src")
 }

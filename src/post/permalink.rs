@@ -54,7 +54,10 @@ pub(crate) fn expand(pattern: &str, parts: &Parts<'_>) -> String {
 }
 
 /// Hugo's `urlize`: letters, digits, marks and `._~+#@/-` kept, runs of spaces and hyphens
-/// become one hyphen, everything else dropped, then lower-cased.
+/// become one hyphen, everything else dropped, then lower-cased. Used for the `:title` of a
+/// permalink made from a post's title and for `:categories`, so URLs match what Hugo builds
+/// (tested against the Flink site's real URLs). Heading ids and tag-feed folders use
+/// herald's own `entry::slug` instead.
 pub(crate) fn hugo_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut hyphen = false;
