@@ -104,6 +104,18 @@ impl Drop for Server {
 
 /// A site using the shipped posts and config, sending to `port` with `smtp_extra` settings.
 fn site(port: u16, ca: &Path, smtp_extra: &str) -> tempfile::TempDir {
+    site_config(
+        &format!(
+            "host = \"127.0.0.1\"\nport = {port}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5\n{smtp_extra}",
+            ca.to_str().unwrap()
+        ),
+        "",
+    )
+}
+
+/// A site using the shipped posts and config with this `[smtp]` section and these extra
+/// `[delivery]` settings.
+fn site_config(smtp: &str, delivery_extra: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let config = std::fs::read_to_string(root().join("config.toml")).unwrap();
     let posts = root().join("posts");
@@ -112,8 +124,7 @@ fn site(port: u16, ca: &Path, smtp_extra: &str) -> tempfile::TempDir {
         &format!("posts_dir = {:?}", posts.to_str().unwrap()),
     );
     let config = format!(
-        "{config}\n[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5\n{smtp_extra}\n\n[delivery]\nattempts = 3\nretry_delay_ms = 50\n",
-        ca.to_str().unwrap()
+        "{config}\n[smtp]\n{smtp}\n\n[delivery]\nattempts = 3\nretry_delay_ms = 50\n{delivery_extra}\n"
     );
     std::fs::write(dir.path().join("config.toml"), config).unwrap();
     dir
@@ -129,6 +140,18 @@ fn herald_with_password(dir: &Path, password: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Starts herald in the background with the right password, its output discarded.
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(dir)
+        .env("HERALD_SMTP_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn send(dir: &Path, args: &[&str]) -> Output {
     herald_with_password(dir, PASSWORD, args)
 }
@@ -137,6 +160,11 @@ fn journal(dir: &Path) -> Option<serde_json::Value> {
     std::fs::read(dir.join(".herald/state.json"))
         .ok()
         .map(|b| serde_json::from_slice(&b).unwrap())
+}
+
+/// How many deliveries the journal records.
+fn recorded(dir: &Path) -> usize {
+    journal(dir).map_or(0, |j| j["sent"].as_array().unwrap().len())
 }
 
 fn code(out: &Output) -> i32 {
@@ -238,7 +266,7 @@ fn a_wrong_password_fails_at_once_and_is_never_printed() {
             "the password leaked"
         );
     }
-    assert!(journal(site.path()).is_none());
+    assert_eq!(recorded(site.path()), 0, "nothing recorded");
     assert_eq!(
         server.log().iter().filter(|e| e["event"] == "auth").count(),
         1,
@@ -265,17 +293,175 @@ fn a_451_is_retried_until_accepted() {
     assert!(journal(site.path()).is_some());
 }
 
+/// The journal's state for a week.
+fn state_of(dir: &Path, week: &str) -> Option<String> {
+    let journal = journal(dir)?;
+    journal["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|s| s["week"] == week)
+        .map(|s| s["state"].as_str().unwrap_or("sent").to_string())
+}
+
 #[test]
-fn a_connection_dropped_during_data_is_retried() {
+fn a_connection_dropped_after_the_message_is_in_doubt_and_sent_again_next_run() {
     let server = Server::start("drop-data");
     let site = site(server.port, &server.ca(), "");
     let out = send(site.path(), &["send", "--week", "2020-W36"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it may have been delivered"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         server.data_replies(),
-        [serde_json::json!("dropped"), serde_json::json!(250)]
+        [serde_json::json!("dropped")],
+        "not retried in the run"
+    );
+    assert_eq!(
+        state_of(site.path(), "2020-W36").as_deref(),
+        Some("in_doubt")
+    );
+
+    let again = send(site.path(), &["send"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(server.received().len(), 2);
+    let ids = server.message_ids();
+    assert_eq!(ids[0], ids[1], "the copy carries the same Message-ID");
+    assert_eq!(state_of(site.path(), "2020-W36").as_deref(), Some("sent"));
+}
+
+#[test]
+fn a_slow_answer_to_the_message_is_one_copy_per_run_then_one_more() {
+    let server = Server::start("slow-250:4");
+    let site = site(server.port, &server.ca(), "data_timeout_secs = 1");
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no answer")
+            && err.contains("in doubt")
+            && err.contains("the next run sends it again with the same Message-ID"),
+        "{err}"
+    );
+    assert_eq!(server.received().len(), 1, "one message in this run");
+    assert_eq!(
+        state_of(site.path(), "2020-W36").as_deref(),
+        Some("in_doubt")
+    );
+
+    let again = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stdout(&again).starts_with("2020-W36 is in doubt since "),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(server.received().len(), 2);
+    let ids = server.message_ids();
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(state_of(site.path(), "2020-W36").as_deref(), Some("sent"));
+    let third = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&third), 0);
+    assert_eq!(server.received().len(), 2, "sent is sent");
+}
+
+#[test]
+fn in_doubt_is_left_to_the_operator_when_resending_is_off() {
+    let server = Server::start("slow-250:4");
+    let ca = server.ca();
+    let site = site_config(
+        &format!(
+            "host = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5\ndata_timeout_secs = 1",
+            server.port,
+            ca.to_str().unwrap()
+        ),
+        "resend_in_doubt = false",
+    );
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it is not sent again (resend_in_doubt = false)"),
+        "{}",
+        stderr(&out)
+    );
+    let again = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&again), 1, "someone must look: {}", stderr(&again));
+    assert!(
+        stderr(&again).contains("is in doubt") && stderr(&again).contains("--force"),
+        "{}",
+        stderr(&again)
     );
     assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn a_kill_between_the_250_and_quit_makes_no_duplicate() {
+    let server = Server::start("slow-quit:30");
+    let site = site(server.port, &server.ca(), "");
+    let mut child = spawn(site.path(), &["send", "--week", "2020-W36"]);
+    // The journal says `sent` while herald still waits for the answer to QUIT.
+    let mut waited = 0;
+    while state_of(site.path(), "2020-W36").as_deref() != Some("sent") {
+        assert!(waited < 600, "the journal never said sent");
+        std::thread::sleep(Duration::from_millis(50));
+        waited += 1;
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "herald is still in QUIT"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    let again = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stdout(&again).starts_with("2020-W36 was already sent on "),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn tls_failures_and_unknown_hosts_stop_at_once_with_exit_1() {
+    let server = Server::start("ok");
+    let ca = server.ca();
+    let cases = [
+        // No ca_file: the test CA is not trusted.
+        (
+            format!("host = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\ntimeout_secs = 5", server.port),
+            "TLS failed",
+        ),
+        // Implicit TLS against a server that speaks plain SMTP first.
+        (
+            format!(
+                "host = \"127.0.0.1\"\nport = {}\nsecurity = \"tls\"\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5",
+                server.port,
+                ca.to_str().unwrap()
+            ),
+            "TLS failed",
+        ),
+        (
+            format!("host = \"no-such-host.invalid\"\nport = {}\ntimeout_secs = 5", server.port),
+            "cannot resolve [smtp] host \"no-such-host.invalid\"",
+        ),
+    ];
+    for (smtp, want) in cases {
+        let site = site_config(&smtp, "");
+        let out = send(site.path(), &["send", "--week", "2020-W36"]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{smtp}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{smtp}: {err}");
+        assert!(!err.contains("after 2 attempts"), "not retried: {err}");
+        assert!(journal(site.path()).is_none_or(|j| j["sent"].as_array().unwrap().is_empty()));
+    }
+    assert!(server.received().is_empty());
 }
 
 #[test]
@@ -291,7 +477,7 @@ fn a_550_stops_at_once_without_retry() {
         "{err}"
     );
     assert_eq!(server.data_replies(), [serde_json::json!(550)]);
-    assert!(journal(site.path()).is_none());
+    assert_eq!(recorded(site.path()), 0, "nothing recorded");
 }
 
 #[test]
@@ -309,7 +495,7 @@ fn no_server_is_a_temporary_failure_and_the_next_run_delivers() {
         err.contains("after 3 attempts") && err.contains("the next run will try again"),
         "{err}"
     );
-    assert!(journal(site_dir.path()).is_none());
+    assert_eq!(recorded(site_dir.path()), 0, "nothing recorded");
 
     let server = Server::start("ok");
     let site_dir = site(server.port, &server.ca(), "");
@@ -342,7 +528,7 @@ fn a_run_that_finds_the_lock_held_stops_with_75_and_sends_nothing() {
         )
     );
     assert!(server.log().is_empty(), "nothing reached the server");
-    assert!(journal(site.path()).is_none());
+    assert_eq!(recorded(site.path()), 0, "nothing recorded");
 
     drop(holder);
     let out = send(site.path(), &["send", "--week", "2020-W36"]);
@@ -432,7 +618,7 @@ fn dry_run_connects_nowhere_and_records_nothing() {
         stdout(&out)
     );
     assert!(server.log().is_empty());
-    assert!(journal(site.path()).is_none());
+    assert_eq!(recorded(site.path()), 0, "nothing recorded");
 }
 
 #[test]
@@ -455,4 +641,86 @@ fn plaintext_smtp_is_refused_at_config_load() {
         assert_eq!(code(&out), 1);
         assert!(stderr(&out).contains(want), "{}", stderr(&out));
     }
+}
+
+#[test]
+fn forty_kills_mid_catch_up_lose_nothing_and_never_split_a_message_id() {
+    let server = Server::start("ok");
+    let site = site_config(
+        &format!(
+            "host = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5",
+            server.port,
+            server.ca().to_str().unwrap()
+        ),
+        "catch_up_weeks = 10",
+    );
+    std::fs::create_dir_all(site.path().join(".herald")).unwrap();
+    std::fs::write(
+        site.path().join(".herald/state.json"),
+        r#"{"sent": [{"week": "2020-W31", "message_id": "<2020-W31.digest@flink.apache.org>", "recipients": ["community@flink.apache.org"], "sent_at": "2020-08-03T09:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let journal_path = site.path().join(".herald/state.json");
+    let now = ["--now", "2020-10-05T09:00:00Z", "send"];
+    // A small generator of kill delays (no randomness crate needed): 0 to 400 ms.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for kill in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(seed % 400);
+        let mut child = spawn(site.path(), &now);
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        herald::deliver::Journal::load(&journal_path)
+            .unwrap_or_else(|e| panic!("after kill {kill} ({delay:?}) the journal is broken: {e}"));
+    }
+    let clean = send(site.path(), &now);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    // Every week with posts from W32 to W40 was delivered at least once, and each copy of a
+    // week carries that week's one Message-ID.
+    let weeks = [
+        "2020-W32", "2020-W34", "2020-W35", "2020-W36", "2020-W38", "2020-W40",
+    ];
+    let ids = server.message_ids();
+    for week in weeks {
+        let id = format!("Message-ID: <{week}.digest@flink.apache.org>");
+        assert!(ids.contains(&id), "{week} never arrived: {ids:?}");
+        assert_eq!(
+            state_of(site.path(), week).as_deref(),
+            Some("sent"),
+            "{week}"
+        );
+    }
+    for id in &ids {
+        assert!(
+            weeks
+                .iter()
+                .any(|w| id == &format!("Message-ID: <{w}.digest@flink.apache.org>")),
+            "an unexpected message: {id}"
+        );
+    }
+    for received in server.received() {
+        let text = std::fs::read_to_string(&received).unwrap();
+        let id = text.lines().find(|l| l.starts_with("Message-ID:")).unwrap();
+        let subject = text
+            .lines()
+            .find(|l| l.starts_with("Subject:"))
+            .unwrap()
+            .to_string();
+        // The same week's copies are the same message: same subject for the same id.
+        let same_id_other_subject = server.received().iter().any(|other| {
+            let other = std::fs::read_to_string(other).unwrap();
+            other.lines().any(|l| l == id) && !other.lines().any(|l| l == subject)
+        });
+        assert!(!same_id_other_subject, "{id} names two different messages");
+    }
+    let again = send(site.path(), &now);
+    assert_eq!(code(&again), 0);
+    assert_eq!(
+        server.message_ids().len(),
+        ids.len(),
+        "a clean run sends nothing more"
+    );
 }

@@ -152,19 +152,9 @@ fn snapshots_of_a_fixture_week() {
 
 #[test]
 fn a_template_in_the_templates_directory_overrides_the_built_in_one() {
-    let site = tempfile::tempdir().unwrap();
     let small = root().join("tests/fixtures/small");
-    std::fs::copy(small.join("config.toml"), site.path().join("config.toml")).unwrap();
-    std::fs::create_dir_all(site.path().join("posts")).unwrap();
+    let site = common::copy_site(&small.join("config.toml"), &small.join("posts"));
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    for entry in std::fs::read_dir(small.join("posts")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            site.path().join("posts").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
     std::fs::write(
         site.path().join("templates/digest.txt.hbs"),
         "{{#each entries}}* {{title}} {{permalink}}\n{{/each}}",

@@ -78,18 +78,7 @@ fn two_builds_are_byte_identical() {
 
 /// Copies the shipped site into a temp dir so a post can be changed.
 fn copy_of_shipped_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("config.toml"), dir.path().join("config.toml")).unwrap();
-    std::fs::create_dir(dir.path().join("posts")).unwrap();
-    for entry in std::fs::read_dir(root().join("posts")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            dir.path().join("posts").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
-    dir
+    common::copy_site(&root().join("config.toml"), &root().join("posts"))
 }
 
 /// The feed split into its entries (`<item>` or `<entry>`), keyed by position.

@@ -48,6 +48,18 @@ fn empty_and_huge_posts_load_cleanly() {
         ("2020-09-03-empty.md", b""),
         ("2020-09-02-huge.md", huge.as_bytes()),
     ]);
+    // Over the default bound of 2 MB: a clear error, and the other post is still read.
+    let out = herald(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "posts/2020-09-02-huge.md:1: error: the post is larger than max_post_bytes (2000000 bytes): not read\n"
+    );
+    assert_eq!(stdout(&out), "2 posts, 1 errors, 0 warnings\n");
+    // Within a bound the site raises, it is read.
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("max_post_bytes = 8_000_000\n{text}")).unwrap();
     let out = herald(site.path(), &["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let entries = entries_json(site.path(), &[]);

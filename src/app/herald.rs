@@ -143,13 +143,31 @@ impl Herald {
         let entries = self.render(&shown, &mut report);
         let started = std::time::Instant::now();
         let written = feed::write(&self.site, &entries, &out)?;
-        tracing::info!("wrote {written} feeds in {:?}", started.elapsed());
+        tracing::info!("wrote {} feeds in {:?}", written.feeds, started.elapsed());
+        if !written.findings.is_empty() {
+            report.diagnostics.extend(
+                written
+                    .findings
+                    .into_iter()
+                    .map(|(path, f)| Diagnostic::error(out.join(path), f.line, f.message)),
+            );
+            report.lines.push(format!(
+                "wrote no feeds to {}: the lint found errors, the old feeds stay",
+                out.display()
+            ));
+            return Ok(report);
+        }
         report.lines.push(format!(
-            "wrote {written} feeds to {} ({} of {} posts rendered, {} with errors)",
+            "wrote {} feeds to {} ({} of {} posts rendered, {} with errors)",
+            written.feeds,
             out.display(),
             entries.len(),
             posts.len(),
-            self.loaded.diagnostics.len()
+            self.loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .count()
         ));
         Ok(report)
     }

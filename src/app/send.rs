@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::herald::Herald;
 use super::report::Report;
-use crate::deliver::{self, Failure, Journal, Lock, LockError, Mailer, Outgoing};
+use crate::deliver::{
+    self, Failure, FailureKind, Journal, Lock, LockError, Mailer, Outgoing, State,
+};
 use crate::diag::{Diagnostic, Severity};
 use crate::digest::{plural, Week, WeekArg};
 use crate::post::Post;
@@ -90,12 +92,30 @@ fn send(
         .diagnostics
         .extend(missed_posts(herald, posts, &journal));
 
+    let resend = site.config.delivery.resend_in_doubt;
     let weeks = match &options.week {
         Some(week) => vec![herald.week(week)],
-        None => due_weeks(herald, posts, &journal, now, &mut report),
+        None => {
+            let mut weeks = due_weeks(herald, posts, &journal, now, &mut report);
+            // Deliveries whose outcome is unknown go again (same Message-ID), oldest first.
+            for record in journal.in_doubt() {
+                if let Some(week) = record.week.parse::<WeekArg>().ok().map(|w| herald.week(&w)) {
+                    if !weeks.contains(&week) {
+                        weeks.push(week);
+                    }
+                }
+            }
+            weeks.sort_by_key(Week::key);
+            weeks
+        }
     };
     if weeks.is_empty() {
-        if let Some(sent) = journal.sent.iter().max_by(|a, b| a.week.cmp(&b.week)) {
+        if let Some(sent) = journal
+            .sent
+            .iter()
+            .filter(|s| s.state == State::Sent)
+            .max_by(|a, b| a.week.cmp(&b.week))
+        {
             report.lines.push(format!(
                 "nothing due: the last digest, {}, was sent on {}",
                 sent.week,
@@ -114,6 +134,25 @@ fn send(
                 sent.message_id
             ));
             continue;
+        }
+        if let Some(doubt) = journal.latest(&key).filter(|r| r.state != State::Sent) {
+            if !resend && !options.force {
+                report.diagnostics.push(site.diagnostic(
+                    "delivery.resend_in_doubt",
+                    Severity::Error,
+                    format!(
+                        "the {key} digest ({}) is in doubt: it was sent on {} and no answer came; resend_in_doubt = false, so it is not sent again: check the list, then send it with `herald send --week {key} --force` if it did not arrive",
+                        doubt.message_id,
+                        doubt.sent_at.to_rfc3339()
+                    ),
+                ));
+                continue;
+            }
+            report.lines.push(format!(
+                "{key} is in doubt since {}: sending it again with the same Message-ID {}",
+                doubt.sent_at.to_rfc3339(),
+                doubt.message_id
+            ));
         }
         // Only now render: a week already sent needs no digest.
         let Some(digest) = herald.digest_of(week, &mut report)? else {
@@ -156,13 +195,32 @@ fn send(
                 } else {
                     "delivery.outbox_dir"
                 };
+                let message = match error.kind {
+                    FailureKind::InDoubt => format!(
+                        "{error}; the journal records it as in doubt and {}",
+                        if resend {
+                            "the next run sends it again with the same Message-ID"
+                        } else {
+                            "it is not sent again (resend_in_doubt = false)"
+                        }
+                    ),
+                    _ => error.message.clone(),
+                };
                 report
                     .diagnostics
-                    .push(site.diagnostic(setting, Severity::Error, error.message));
-                report.temporary = error.temporary;
+                    .push(site.diagnostic(setting, Severity::Error, message));
+                report.temporary = error.temporary();
                 return Ok(report);
             }
-            Err(Failure::Record(error)) => return Err(error),
+            Err(Failure::Unrecordable(error)) => {
+                report.diagnostics.push(Diagnostic::new(
+                    &journal_path,
+                    None,
+                    Severity::Error,
+                    format!("{error:#}: nothing was sent"),
+                ));
+                return Ok(report);
+            }
         }
     }
     Ok(report)

@@ -40,9 +40,13 @@ pub struct SmtpConfig {
     pub password_file: Option<PathBuf>,
     /// PEM file of a CA to trust besides the public roots, for a private relay.
     pub ca_file: Option<PathBuf>,
-    /// Seconds to wait for the connection and for each reply.
+    /// Seconds to wait for the connection and for each reply but the message's.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// Seconds to wait for the answer to the message itself (RFC 5321 gives the server ten
+    /// minutes); no answer in that time leaves the message in doubt.
+    #[serde(default = "default_data_timeout")]
+    pub data_timeout_secs: u64,
 }
 
 fn default_password_env() -> String {
@@ -51,6 +55,10 @@ fn default_password_env() -> String {
 
 fn default_timeout() -> u64 {
     30
+}
+
+fn default_data_timeout() -> u64 {
+    600
 }
 
 impl SmtpConfig {
@@ -122,6 +130,9 @@ pub struct DeliveryConfig {
     pub attempts: u32,
     /// Wait before the first retry; it doubles for each further one.
     pub retry_delay_ms: u64,
+    /// Send a week whose delivery is in doubt again on the next run, with the same
+    /// Message-ID (at least once); with `false` it is reported and left to the operator.
+    pub resend_in_doubt: bool,
 }
 
 impl Default for DeliveryConfig {
@@ -132,6 +143,7 @@ impl Default for DeliveryConfig {
             catch_up_weeks: 4,
             attempts: 4,
             retry_delay_ms: 5_000,
+            resend_in_doubt: true,
         }
     }
 }
@@ -150,6 +162,7 @@ mod tests {
             password_file: None,
             ca_file: None,
             timeout_secs: 30,
+            data_timeout_secs: 600,
         }
     }
 

@@ -48,6 +48,8 @@ pub struct Config {
     pub author: Option<String>,
     /// Length in characters of a summary made from the post body.
     pub summary_length: usize,
+    /// The largest post file read, in bytes; a larger one is an error.
+    pub max_post_bytes: u64,
     /// Site variables for `{{< param X >}}` and `{{ site.X }}`.
     pub params: BTreeMap<String, toml::Value>,
     /// `[feeds]`: which feeds are written, and how.
@@ -83,6 +85,7 @@ impl Default for Config {
             permalink_title: TitleSource::Title,
             author: None,
             summary_length: 300,
+            max_post_bytes: 2_000_000,
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),

@@ -1,5 +1,7 @@
-//! The state journal: which weeks' digests were sent, written atomically and only after the
-//! server accepted the message.
+//! The state journal: each week's digest and where its delivery stands. Every change is
+//! written and synced (file and directory) before the step it records: `sending` before the
+//! first byte of the message, `sent` right after the server's 250, `in doubt` when the
+//! server never answered the message's final dot.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +12,21 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Diagnostic;
 use crate::fsutil::write_atomic;
 
-/// One digest the server accepted.
+/// Where one digest's delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Recorded before the first byte was sent. Found at the start of a run, it means a run
+    /// died mid-send: the outcome is unknown, as for `InDoubt`.
+    Sending,
+    /// The message was sent but the server's answer never came: it may have been delivered.
+    InDoubt,
+    /// The server accepted it (250). Journals from before states existed hold only these.
+    #[default]
+    Sent,
+}
+
+/// One digest's delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sent {
     /// Week key, e.g. `2020-W36`.
@@ -24,6 +40,9 @@ pub struct Sent {
     /// Ids of the entries the digest listed, to spot posts that missed their digest.
     #[serde(default)]
     pub entries: Vec<String>,
+    /// Where its delivery stands.
+    #[serde(default)]
+    pub state: State,
 }
 
 /// The journal file's contents.
@@ -59,23 +78,81 @@ impl Journal {
         Ok(journal)
     }
 
-    /// The record of a week, if its digest was sent.
+    /// The record of a week whose digest the server accepted.
     pub fn get(&self, week: &str) -> Option<&Sent> {
+        self.sent
+            .iter()
+            .rev()
+            .find(|s| s.week == week && s.state == State::Sent)
+    }
+
+    /// The latest record of a week, whatever its state.
+    pub fn latest(&self, week: &str) -> Option<&Sent> {
         self.sent.iter().rev().find(|s| s.week == week)
+    }
+
+    /// The weeks whose latest record is not `sent`: a run died mid-send or the server never
+    /// answered. Oldest first.
+    pub fn in_doubt(&self) -> Vec<&Sent> {
+        let mut weeks: Vec<&Sent> = Vec::new();
+        for record in &self.sent {
+            if self.latest(&record.week) == Some(record) && record.state != State::Sent {
+                weeks.push(record);
+            }
+        }
+        weeks.sort_by(|a, b| a.week.cmp(&b.week));
+        weeks
     }
 
     /// The latest week sent (week keys sort in time order).
     pub fn last_week(&self) -> Option<&str> {
-        self.sent.iter().map(|s| s.week.as_str()).max()
+        self.sent
+            .iter()
+            .filter(|s| s.state == State::Sent)
+            .map(|s| s.week.as_str())
+            .max()
     }
 
-    /// Records a sent digest and writes the journal atomically (temp file, fsync, rename).
+    /// Records a new delivery (in state `sending`) and writes the journal.
+    pub fn begin(&mut self, record: Sent) -> Result<()> {
+        self.sent.push(record);
+        self.write()
+    }
+
+    /// Moves a week's latest record to `state` (at `at` for `sent`) and writes the journal.
+    pub fn mark(&mut self, week: &str, state: State, at: DateTime<Utc>) -> Result<()> {
+        if let Some(record) = self.sent.iter_mut().rev().find(|s| s.week == week) {
+            record.state = state;
+            if state == State::Sent {
+                record.sent_at = at;
+            }
+        }
+        self.write()
+    }
+
+    /// Drops a week's latest record when it is not `sent` (the server refused the message,
+    /// so nothing was delivered) and writes the journal.
+    pub fn abandon(&mut self, week: &str) -> Result<()> {
+        if let Some(at) = self.sent.iter().rposition(|s| s.week == week) {
+            if self.sent[at].state != State::Sent {
+                self.sent.remove(at);
+            }
+        }
+        self.write()
+    }
+
+    /// Records a sent digest and writes the journal.
     pub fn record(&mut self, sent: Sent) -> Result<()> {
-        self.sent.push(sent);
+        self.begin(sent)
+    }
+
+    /// Writes the journal atomically: temp file, fsync, rename, fsync of the directory.
+    fn write(&self) -> Result<()> {
         let mut bytes =
             serde_json::to_vec_pretty(self).context("failed to serialise the journal")?;
         bytes.push(b'\n');
         write_atomic(&self.path, &bytes)
+            .with_context(|| format!("cannot record in the state journal {}", self.path.display()))
     }
 }
 
@@ -95,11 +172,57 @@ mod tests {
             recipients: vec!["list@x.org".into()],
             sent_at: "2020-09-07T09:00:00Z".parse().unwrap(),
             entries: vec![],
+            state: State::Sent,
         };
         journal.record(sent.clone()).unwrap();
         let again = Journal::load(&path).unwrap();
         assert_eq!(again.get("2020-W36"), Some(&sent));
         assert_eq!(again.last_week(), Some("2020-W36"));
+    }
+
+    #[test]
+    fn states_move_and_only_sent_counts_as_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut journal = Journal::load(&path).unwrap();
+        let record = |week: &str| Sent {
+            week: week.into(),
+            message_id: format!("<{week}.digest@x.org>"),
+            recipients: vec!["list@x.org".into()],
+            sent_at: "2020-09-07T09:00:00Z".parse().unwrap(),
+            entries: vec![],
+            state: State::Sending,
+        };
+        let at = "2020-09-07T09:01:00Z".parse().unwrap();
+        journal.begin(record("2020-W35")).unwrap();
+        journal.mark("2020-W35", State::Sent, at).unwrap();
+        journal.begin(record("2020-W36")).unwrap();
+        journal.mark("2020-W36", State::InDoubt, at).unwrap();
+        journal.begin(record("2020-W37")).unwrap();
+        let again = Journal::load(&path).unwrap();
+        assert_eq!(again.get("2020-W35").unwrap().sent_at, at);
+        assert!(again.get("2020-W36").is_none());
+        assert_eq!(again.last_week(), Some("2020-W35"));
+        let doubt: Vec<(&str, State)> = again
+            .in_doubt()
+            .iter()
+            .map(|s| (s.week.as_str(), s.state))
+            .collect();
+        assert_eq!(
+            doubt,
+            [("2020-W36", State::InDoubt), ("2020-W37", State::Sending)]
+        );
+        journal.abandon("2020-W37").unwrap();
+        assert!(Journal::load(&path).unwrap().latest("2020-W37").is_none());
+    }
+
+    #[test]
+    fn a_journal_from_before_states_reads_as_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        std::fs::write(&path, r#"{"sent": [{"week": "2020-W34", "message_id": "<a@b>", "recipients": [], "sent_at": "2020-08-24T09:00:00Z"}]}"#).unwrap();
+        let journal = Journal::load(&path).unwrap();
+        assert_eq!(journal.get("2020-W34").unwrap().state, State::Sent);
     }
 
     #[test]

@@ -1,25 +1,60 @@
 //! Where digests go: an SMTP server (TLS required unless on loopback) or, without `[smtp]`,
-//! an outbox directory. Temporary failures are retried with exponential backoff; permanent
-//! ones stop at once.
+//! an outbox directory. Each attempt ends one of four ways: accepted, refused for now
+//! (retried), refused for good, or in doubt (the message was sent and no answer came: never
+//! retried in the same run). The caller records an acceptance before the session is closed.
 
 use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::Message;
 
 use crate::config::{DeliveryConfig, Security, SmtpConfig};
+use crate::fsutil::write_atomic;
 
-/// A failed delivery: whether trying again later may help, and one line saying what to do.
+/// How an attempt failed, which decides what happens next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Not delivered, and trying again may help (a refused or dropped connection before
+    /// the message was sent, a 4xx): retried, then exit 75.
+    Temporary,
+    /// Not delivered, and trying again will not help until someone fixes something (a
+    /// certificate, a refused login, a 5xx, a host that does not resolve): exit 1.
+    Permanent,
+    /// The whole message was sent but the server's answer never came: it may have been
+    /// delivered. Never retried in the same run; exit 75.
+    InDoubt,
+    /// The server accepted it but the journal could not record that: exit 1.
+    Unrecorded,
+}
+
+/// A failed delivery: what kind, and one line saying what happened and what to do.
 #[derive(Debug)]
 pub struct DeliveryError {
-    /// Worth retrying on the next run (exit 75) rather than a problem to fix (exit 1).
-    pub temporary: bool,
+    /// What kind of failure.
+    pub kind: FailureKind,
     /// What happened and what to do, in one line, without secrets.
     pub message: String,
+}
+
+impl DeliveryError {
+    fn new(kind: FailureKind, message: impl Into<String>) -> DeliveryError {
+        DeliveryError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Whether the next run may get past it (exit 75 rather than 1).
+    pub fn temporary(&self) -> bool {
+        matches!(self.kind, FailureKind::Temporary | FailureKind::InDoubt)
+    }
 }
 
 impl fmt::Display for DeliveryError {
@@ -28,11 +63,15 @@ impl fmt::Display for DeliveryError {
     }
 }
 
+/// Called once the server has accepted a message, before the session is closed: the
+/// journal records the acceptance there.
+pub type Accepted<'a> = &'a mut dyn FnMut() -> Result<()>;
+
 /// One way to hand a message over, tried once: an SMTP relay, the outbox, or a test's
 /// scripted stand-in.
 pub trait Relay: fmt::Display + Send + Sync {
-    /// Hands the message over once.
-    fn send_once(&self, message: &Message) -> Result<(), DeliveryError>;
+    /// Hands the message over once, calling `accepted` as soon as it is accepted.
+    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError>;
 }
 
 /// Sends messages through a relay, retrying temporary failures with exponential backoff.
@@ -41,17 +80,6 @@ pub struct Mailer {
     attempts: u32,
     delay: Duration,
     sleep: Box<dyn Fn(Duration) + Send + Sync>,
-}
-
-struct Smtp {
-    transport: SmtpTransport,
-    server: String,
-    password_env: String,
-}
-
-struct Outbox {
-    transport: FileTransport,
-    dir: PathBuf,
 }
 
 impl Mailer {
@@ -63,19 +91,8 @@ impl Mailer {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Mailer> {
         let relay: Box<dyn Relay> = match smtp {
-            None => {
-                std::fs::create_dir_all(&outbox)
-                    .with_context(|| format!("failed to create the outbox {}", outbox.display()))?;
-                Box::new(Outbox {
-                    transport: FileTransport::new(&outbox),
-                    dir: outbox,
-                })
-            }
-            Some(smtp) => Box::new(Smtp {
-                transport: smtp_transport(smtp, env)?,
-                server: format!("{}:{}", smtp.host, smtp.port()),
-                password_env: smtp.password_env.clone(),
-            }),
+            None => Box::new(Outbox { dir: outbox }),
+            Some(smtp) => Box::new(Smtp::new(smtp, env)?),
         };
         Ok(Mailer::with_relay(
             relay,
@@ -101,24 +118,30 @@ impl Mailer {
         }
     }
 
-    /// Sends one message; `what` names it in messages (`the 2020-W36 digest`).
-    pub fn send(&self, message: &Message, what: &str) -> Result<(), DeliveryError> {
+    /// Sends one message; `what` names it in messages (`the 2020-W36 digest`); `accepted`
+    /// runs once the server has accepted it. Only temporary failures are tried again.
+    pub fn send(
+        &self,
+        message: &Message,
+        what: &str,
+        accepted: Accepted<'_>,
+    ) -> Result<(), DeliveryError> {
         let mut delay = self.delay;
         for attempt in 1..=self.attempts {
-            let error = match self.relay.send_once(message) {
+            let error = match self.relay.send_once(message, accepted) {
                 Ok(()) => return Ok(()),
                 Err(error) => error,
             };
-            if !error.temporary || attempt == self.attempts {
+            if error.kind != FailureKind::Temporary || attempt == self.attempts {
                 let tries = if attempt > 1 {
                     format!(" after {attempt} attempts")
                 } else {
                     String::new()
                 };
-                return Err(DeliveryError {
-                    temporary: error.temporary,
-                    message: format!("sending {what} to {self} failed{tries}: {}", error.message),
-                });
+                return Err(DeliveryError::new(
+                    error.kind,
+                    format!("sending {what} to {self} failed{tries}: {}", error.message),
+                ));
             }
             tracing::info!(
                 "attempt {attempt} to send {what} failed: {}; retrying in {:?}",
@@ -138,15 +161,31 @@ impl fmt::Display for Mailer {
     }
 }
 
+/// The outbox: each message written atomically as `<Message-ID>.eml`.
+struct Outbox {
+    dir: PathBuf,
+}
+
 impl Relay for Outbox {
-    fn send_once(&self, message: &Message) -> Result<(), DeliveryError> {
-        self.transport
-            .send(message)
-            .map(|_| ())
-            .map_err(|e| DeliveryError {
-                temporary: false,
-                message: format!("cannot write to the outbox {}: {e}", self.dir.display()),
-            })
+    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
+        let id = message
+            .headers()
+            .get_raw("Message-ID")
+            .unwrap_or("message")
+            .trim()
+            .trim_matches(['<', '>'])
+            .replace(
+                |c: char| !(c.is_ascii_alphanumeric() || "-_.@".contains(c)),
+                "_",
+            );
+        let path = self.dir.join(format!("{id}.eml"));
+        write_atomic(&path, &message.formatted()).map_err(|e| {
+            DeliveryError::new(
+                FailureKind::Permanent,
+                format!("cannot write to the outbox: {e:#}"),
+            )
+        })?;
+        accepted().map_err(|e| unrecorded(&e))
     }
 }
 
@@ -160,22 +199,148 @@ impl fmt::Display for Outbox {
     }
 }
 
+/// An SMTP relay, spoken to step by step so that the wait for the answer to the message has
+/// its own, longer timeout, and the acceptance is recorded before QUIT.
+struct Smtp {
+    host: String,
+    port: u16,
+    security: Security,
+    tls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    data_timeout: Duration,
+    password_env: String,
+}
+
+impl Smtp {
+    fn new(smtp: &SmtpConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Smtp> {
+        let tls = if smtp.security == Security::None {
+            None
+        } else {
+            let mut tls = TlsParameters::builder(smtp.host.clone());
+            if let Some(path) = &smtp.ca_file {
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("failed to read [smtp] ca_file {}", path.display()))?;
+                let ca = Certificate::from_pem(&pem).with_context(|| {
+                    format!("[smtp] ca_file {} is not a PEM certificate", path.display())
+                })?;
+                tls = tls.add_root_certificate(ca);
+            }
+            Some(
+                tls.build_rustls()
+                    .context("failed to set up TLS for [smtp]")?,
+            )
+        };
+        let credentials = match &smtp.username {
+            Some(username) => {
+                let password = smtp.password(env)?.with_context(|| {
+                    format!(
+                        "[smtp] username is set but there is no password: set ${} or [smtp] password_file",
+                        smtp.password_env
+                    )
+                })?;
+                Some(Credentials::new(username.clone(), password))
+            }
+            None => None,
+        };
+        Ok(Smtp {
+            host: smtp.host.clone(),
+            port: smtp.port(),
+            security: smtp.security,
+            tls,
+            credentials,
+            timeout: Duration::from_secs(smtp.timeout_secs),
+            data_timeout: Duration::from_secs(smtp.data_timeout_secs),
+            password_env: smtp.password_env.clone(),
+        })
+    }
+
+    /// Connects, secures the connection and logs in.
+    fn open(&self) -> Result<SmtpConnection, DeliveryError> {
+        let addresses: Vec<SocketAddr> = (self.host.as_str(), self.port)
+            .to_socket_addrs()
+            .map_err(|e| {
+                DeliveryError::new(
+                    FailureKind::Permanent,
+                    format!(
+                        "cannot resolve [smtp] host {:?}: {e}; check the host name",
+                        self.host
+                    ),
+                )
+            })?
+            .collect();
+        let hello = ClientId::default();
+        let wrapper = self.tls.as_ref().filter(|_| self.security == Security::Tls);
+        let mut conn =
+            SmtpConnection::connect(&addresses[..], Some(self.timeout), &hello, wrapper, None)
+                .map_err(|e| classify(&e, &self.password_env))?;
+        if let (Security::Starttls, Some(tls)) = (self.security, &self.tls) {
+            conn.starttls(tls, &hello)
+                .map_err(|e| classify(&e, &self.password_env))?;
+        }
+        if let Some(credentials) = &self.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                .map_err(|e| classify(&e, &self.password_env))?;
+        }
+        Ok(conn)
+    }
+}
+
 impl Relay for Smtp {
-    fn send_once(&self, message: &Message) -> Result<(), DeliveryError> {
-        self.transport
-            .send(message)
-            .map(|_| ())
-            .map_err(|e| classify(&e, &self.password_env))
+    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
+        let mut conn = self.open()?;
+        let classify = |e: &lettre::transport::smtp::Error| classify(e, &self.password_env);
+        let envelope = message.envelope();
+        let body = message.formatted();
+        let mut options = Vec::new();
+        if !body.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        conn.command(Mail::new(envelope.from().cloned(), options))
+            .map_err(|e| classify(&e))?;
+        for to in envelope.to() {
+            conn.command(Rcpt::new(to.clone(), vec![]))
+                .map_err(|e| classify(&e))?;
+        }
+        conn.command(Data).map_err(|e| classify(&e))?;
+        // RFC 5321 4.5.3.2.6: the server has ten minutes to answer the final dot.
+        let _ = conn.set_timeout(Some(self.data_timeout));
+        match conn.message(&body) {
+            Ok(_) => {}
+            Err(e) if e.is_transient() || e.is_permanent() => return Err(classify(&e)),
+            Err(e) => {
+                conn.abort();
+                return Err(DeliveryError::new(
+                    FailureKind::InDoubt,
+                    format!(
+                        "the message was sent but the server gave no answer ({}): it may have been delivered",
+                        one_line(&e)
+                    ),
+                ));
+            }
+        }
+        let recorded = accepted().map_err(|e| unrecorded(&e));
+        let _ = conn.set_timeout(Some(self.timeout));
+        let _ = conn.quit();
+        recorded
     }
 }
 
 impl fmt::Display for Smtp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.server)
+        write!(f, "{}:{}", self.host, self.port)
     }
 }
 
-/// Sorts an SMTP failure into "try again later" and "fix something", with advice.
+fn unrecorded(e: &anyhow::Error) -> DeliveryError {
+    DeliveryError::new(
+        FailureKind::Unrecorded,
+        format!("the server accepted it but {e:#}: make the journal writable, and do not run herald again before it is, or the week is sent again"),
+    )
+}
+
+/// Sorts an SMTP failure before the message was sent into "try again later" and "fix
+/// something", with advice.
 fn classify(e: &lettre::transport::smtp::Error, password_env: &str) -> DeliveryError {
     let code = e.status().map(|c| c.to_string());
     if e.is_permanent() {
@@ -185,30 +350,49 @@ fn classify(e: &lettre::transport::smtp::Error, password_env: &str) -> DeliveryE
             ),
             _ => "the server rejected the message: check [digest] from and to".to_string(),
         };
-        return DeliveryError {
-            temporary: false,
-            message: format!("{e}; {advice}"),
-        };
+        return DeliveryError::new(FailureKind::Permanent, format!("{e}; {advice}"));
     }
-    if e.is_tls() {
-        return DeliveryError {
-            temporary: false,
-            message: format!("{e}; TLS failed: check [smtp] host, port, security and ca_file"),
-        };
+    if e.is_transient() {
+        return DeliveryError::new(
+            FailureKind::Temporary,
+            format!("{e}; nothing was recorded as sent, the next run will try again"),
+        );
     }
-    if e.is_client() {
-        return DeliveryError {
-            temporary: false,
-            message: e.to_string(),
+    let io_kind = io_error_kind(e);
+    let tls = e.is_tls() || io_kind == Some(std::io::ErrorKind::InvalidData);
+    if tls || e.is_client() || e.is_response() {
+        let what = if tls {
+            "TLS failed"
+        } else {
+            "the server did not speak SMTP as expected"
         };
+        return DeliveryError::new(
+            FailureKind::Permanent,
+            format!(
+                "{}; {what}: check [smtp] host, port, security and ca_file",
+                one_line(e)
+            ),
+        );
     }
-    DeliveryError {
-        temporary: true,
-        message: format!(
+    DeliveryError::new(
+        FailureKind::Temporary,
+        format!(
             "{}; nothing was recorded as sent, the next run will try again",
             one_line(e)
         ),
+    )
+}
+
+/// The kind of the first I/O error among an error's causes.
+fn io_error_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = cause.source();
     }
+    None
 }
 
 /// The error and its causes on one line.
@@ -226,43 +410,6 @@ fn one_line(e: &dyn std::error::Error) -> String {
     text.replace('\n', " ")
 }
 
-fn smtp_transport(
-    smtp: &SmtpConfig,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<SmtpTransport> {
-    let mut builder = SmtpTransport::builder_dangerous(smtp.host.clone())
-        .port(smtp.port())
-        .timeout(Some(Duration::from_secs(smtp.timeout_secs)));
-    if smtp.security != Security::None {
-        let mut tls = TlsParameters::builder(smtp.host.clone());
-        if let Some(path) = &smtp.ca_file {
-            let pem = std::fs::read(path)
-                .with_context(|| format!("failed to read [smtp] ca_file {}", path.display()))?;
-            let ca = Certificate::from_pem(&pem).with_context(|| {
-                format!("[smtp] ca_file {} is not a PEM certificate", path.display())
-            })?;
-            tls = tls.add_root_certificate(ca);
-        }
-        let tls = tls
-            .build_rustls()
-            .context("failed to set up TLS for [smtp]")?;
-        builder = builder.tls(match smtp.security {
-            Security::Tls => Tls::Wrapper(tls),
-            _ => Tls::Required(tls),
-        });
-    }
-    if let Some(username) = &smtp.username {
-        let password = smtp.password(env)?.with_context(|| {
-            format!(
-                "[smtp] username is set but there is no password: set ${} or [smtp] password_file",
-                smtp.password_env
-            )
-        })?;
-        builder = builder.credentials(Credentials::new(username.clone(), password));
-    }
-    Ok(builder.build())
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -276,9 +423,13 @@ mod tests {
     }
 
     impl Relay for Scripted {
-        fn send_once(&self, _: &Message) -> Result<(), DeliveryError> {
+        fn send_once(&self, _: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
             *self.attempts.lock().unwrap() += 1;
-            self.replies.lock().unwrap().remove(0)
+            let reply = self.replies.lock().unwrap().remove(0);
+            if reply.is_ok() {
+                accepted().unwrap();
+            }
+            reply
         }
     }
 
@@ -289,17 +440,15 @@ mod tests {
     }
 
     fn temporary() -> Result<(), DeliveryError> {
-        Err(DeliveryError {
-            temporary: true,
-            message: "451 try later".into(),
-        })
+        Err(DeliveryError::new(FailureKind::Temporary, "451 try later"))
     }
 
     fn permanent() -> Result<(), DeliveryError> {
-        Err(DeliveryError {
-            temporary: false,
-            message: "550 no".into(),
-        })
+        Err(DeliveryError::new(FailureKind::Permanent, "550 no"))
+    }
+
+    fn in_doubt() -> Result<(), DeliveryError> {
+        Err(DeliveryError::new(FailureKind::InDoubt, "no answer"))
     }
 
     /// Sends one message through a scripted relay at `attempts`; returns the result, how
@@ -325,7 +474,7 @@ mod tests {
             .to("b@x.org".parse().unwrap())
             .body(String::from("hi"))
             .unwrap();
-        let result = mailer.send(&message, "the test");
+        let result = mailer.send(&message, "the test", &mut || Ok(()));
         let waits = waits.lock().unwrap().clone();
         let count = *count.lock().unwrap();
         (result, count, waits)
@@ -346,7 +495,7 @@ mod tests {
     fn a_permanent_failure_is_never_retried() {
         let (result, attempts, waits) = run(vec![temporary(), permanent(), Ok(())], 4);
         let error = result.unwrap_err();
-        assert!(!error.temporary);
+        assert_eq!(error.kind, FailureKind::Permanent);
         assert_eq!(attempts, 2);
         assert_eq!(waits.len(), 1);
         assert_eq!(
@@ -359,7 +508,7 @@ mod tests {
     fn the_last_temporary_failure_stays_temporary() {
         let (result, attempts, waits) = run(vec![temporary(), temporary(), temporary()], 3);
         let error = result.unwrap_err();
-        assert!(error.temporary);
+        assert_eq!(error.kind, FailureKind::Temporary);
         assert_eq!(attempts, 3);
         assert_eq!(waits.len(), 2);
         assert!(
@@ -367,6 +516,13 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_message_in_doubt_is_never_sent_again_in_the_same_run() {
+        let (result, attempts, waits) = run(vec![in_doubt(), Ok(())], 4);
+        assert_eq!(result.unwrap_err().kind, FailureKind::InDoubt);
+        assert_eq!((attempts, waits.len()), (1, 0));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Site;
 use crate::diag::{Diagnostic, Severity};
 use crate::entry::Entry;
-use crate::fsutil::write_atomic;
+use crate::fsutil::{commit_all, Staged};
 pub use context::plural;
 pub use week::{Week, WeekArg};
 
@@ -94,9 +94,11 @@ impl Digest {
             ),
             (dir.join(format!("{stem}.eml")), self.message.formatted()),
         ];
-        for (path, bytes) in &files {
-            write_atomic(path, bytes)?;
-        }
+        let staged = files
+            .iter()
+            .map(|(path, bytes)| Staged::write(path, &mut |out| Ok(out.write_all(bytes)?)))
+            .collect::<Result<Vec<_>>>()?;
+        commit_all(staged)?;
         Ok(files.into_iter().map(|(p, _)| p).collect())
     }
 }

@@ -11,10 +11,11 @@ mod rss;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::config::{Format, Site};
 use crate::entry::Entry;
-use crate::fsutil::write_atomic_with;
+use crate::fsutil::{commit_all, Staged};
 pub use plan::Selection;
 use plan::{plan, Feed};
 
@@ -54,24 +55,69 @@ pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
         .collect()
 }
 
-/// Renders the feeds, each streamed into its file and written atomically, so no serialised
-/// feed is ever in memory whole. JSON feeds are written beside the XML ones; the XML ones go
-/// one at a time, because the rss and atom_syndication documents each copy every entry's
-/// content and two at once cost a third more peak memory (BENCHMARKS.md). Returns how many
-/// were written.
-pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<usize> {
+/// What `write` did: how many feeds it wrote, or the lint's findings that kept it from
+/// replacing the old ones.
+#[derive(Debug)]
+pub struct Written {
+    /// How many feed files were written (0 when findings kept the old set).
+    pub feeds: usize,
+    /// Errors the lint found, by feed file (below the output directory).
+    pub findings: Vec<(PathBuf, lint::Finding)>,
+}
+
+/// Renders the feeds, each streamed into its file, lints what was written, and only when
+/// every feed is written and clean replaces the old set with the new, together. No
+/// serialised feed is ever in memory whole.
+pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
     let feeds = plan(site, entries);
     let (json, xml): (Vec<_>, Vec<_>) = feeds
         .iter()
         .partition(|(_, format, _)| *format == Format::Json);
-    let write_all = |feeds: Vec<&(PathBuf, Format, Feed<'_>)>| -> Result<()> {
-        feeds.into_iter().try_for_each(|(path, format, feed)| {
-            write_atomic_with(&out_dir.join(path), &mut |out| {
-                write_feed(feed, *format, out)
+    // Every feed is staged (written and synced under a temporary name) before any replaces
+    // the old one, so a failure leaves the old set whole.
+    let stage_all = |feeds: Vec<&(PathBuf, Format, Feed<'_>)>| -> Result<Vec<Staged>> {
+        feeds
+            .into_iter()
+            .map(|(path, format, feed)| {
+                Staged::write(&out_dir.join(path), &mut |out| {
+                    write_feed(feed, *format, out)
+                })
             })
-        })
+            .collect()
     };
-    let (json, xml) = rayon::join(|| write_all(json), || write_all(xml));
-    json.and(xml)?;
-    Ok(feeds.len())
+    let (json, xml) = rayon::join(|| stage_all(json), || stage_all(xml));
+    let staged = json?;
+    let xml_staged = xml?;
+    let xml_paths: Vec<(&PathBuf, Format)> = feeds
+        .iter()
+        .filter(|(_, format, _)| *format != Format::Json)
+        .map(|(path, format, _)| (path, *format))
+        .collect();
+    let findings: Vec<(PathBuf, lint::Finding)> = xml_staged
+        .par_iter()
+        .zip(xml_paths.par_iter())
+        .map(
+            |(file, (path, format))| -> Result<Vec<(PathBuf, lint::Finding)>> {
+                let bytes = std::fs::read(file.temp_path())?;
+                let found = match format {
+                    Format::Rss => lint::rss(&bytes),
+                    _ => lint::atom(&bytes),
+                };
+                Ok(found.into_iter().map(|f| ((*path).clone(), f)).collect())
+            },
+        )
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if !findings.is_empty() {
+        return Ok(Written { feeds: 0, findings });
+    }
+    let mut staged = staged;
+    staged.extend(xml_staged);
+    commit_all(staged)?;
+    Ok(Written {
+        feeds: feeds.len(),
+        findings,
+    })
 }

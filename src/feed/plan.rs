@@ -15,8 +15,20 @@ use crate::entry::{slug, Author, Entry};
 pub struct Selection {
     /// The main feed's items.
     pub all: Vec<usize>,
-    /// Each tag's feed's items (only with `per_tag`), by tag.
-    pub tags: BTreeMap<String, Vec<usize>>,
+    /// One feed per tag (only with `per_tag`), in the order of their folders' names.
+    pub tags: Vec<TagFeed>,
+}
+
+/// The feed of one tag. Tags that differ only in case (`Go`, `go`) are one tag; tags that
+/// differ otherwise but make the same slug (`C`, `C++`) get distinct folders (`c`, `c-2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFeed {
+    /// The tag as written (the first spelling in sort order when several differ in case).
+    pub name: String,
+    /// The folder below `tags/`, unique among the tags.
+    pub slug: String,
+    /// Its items.
+    pub items: Vec<usize>,
 }
 
 impl Selection {
@@ -25,19 +37,48 @@ impl Selection {
     pub fn of<'t>(tags: impl IntoIterator<Item = &'t [String]>, config: &FeedConfig) -> Selection {
         let shown = |count: usize| config.limit == 0 || count < config.limit;
         let mut selection = Selection::default();
+        // By the tag in lower case: its spellings and its items.
+        let mut by_tag: BTreeMap<String, (Vec<&str>, Vec<usize>)> = BTreeMap::new();
         for (i, item_tags) in tags.into_iter().enumerate() {
             if shown(selection.all.len()) {
                 selection.all.push(i);
             }
             if config.per_tag {
+                let mut seen: Vec<String> = Vec::new();
                 for tag in item_tags {
-                    let items = selection.tags.entry(tag.clone()).or_default();
+                    let key = tag.to_lowercase();
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    let (names, items) = by_tag.entry(key.clone()).or_default();
+                    if !names.contains(&tag.as_str()) {
+                        names.push(tag);
+                    }
                     if shown(items.len()) {
                         items.push(i);
                     }
+                    seen.push(key);
                 }
             }
         }
+        let mut slugs: Vec<String> = Vec::new();
+        for (_, (mut names, items)) in by_tag {
+            names.sort_unstable();
+            let base = slug(names[0]);
+            let mut unique = base.clone();
+            let mut n = 1;
+            while slugs.contains(&unique) {
+                n += 1;
+                unique = format!("{base}-{n}");
+            }
+            slugs.push(unique.clone());
+            selection.tags.push(TagFeed {
+                name: names[0].to_string(),
+                slug: unique,
+                items,
+            });
+        }
+        selection.tags.sort_by(|a, b| a.slug.cmp(&b.slug));
         selection
     }
 
@@ -46,7 +87,7 @@ impl Selection {
         let mut shown: Vec<usize> = self
             .all
             .iter()
-            .chain(self.tags.values().flatten())
+            .chain(self.tags.iter().flat_map(|t| &t.items))
             .copied()
             .collect();
         shown.sort_unstable();
@@ -110,10 +151,10 @@ pub(crate) fn plan<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(PathBuf, Fo
         &site.config.title,
         &mut feeds,
     );
-    for (tag, items) in &selection.tags {
-        let dir = Path::new("tags").join(slug(tag));
-        let title = format!("{}: {tag}", site.config.title);
-        plan_set(site, pick(items), &dir, &title, &mut feeds);
+    for tag in &selection.tags {
+        let dir = Path::new("tags").join(&tag.slug);
+        let title = format!("{}: {}", site.config.title, tag.name);
+        plan_set(site, pick(&tag.items), &dir, &title, &mut feeds);
     }
     feeds
 }
@@ -141,5 +182,44 @@ fn plan_set<'a>(
             updated,
         };
         feeds.push((path, format, feed));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_that_slug_alike_never_share_a_folder_unless_they_are_one_tag() {
+        let items: Vec<Vec<String>> = [
+            &["C"][..],
+            &["C++", "go"],
+            &["Go"],
+            &["c"],
+            &["Rust", "rust"],
+        ]
+        .iter()
+        .map(|tags| tags.iter().map(|t| t.to_string()).collect())
+        .collect();
+        let config = FeedConfig {
+            per_tag: true,
+            limit: 0,
+            ..FeedConfig::default()
+        };
+        let selection = Selection::of(items.iter().map(Vec::as_slice), &config);
+        let feeds: Vec<(&str, &str, Vec<usize>)> = selection
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.slug.as_str(), t.items.clone()))
+            .collect();
+        assert_eq!(
+            feeds,
+            [
+                ("C", "c", vec![0, 3]),
+                ("C++", "c-2", vec![1]),
+                ("Go", "go", vec![1, 2]),
+                ("Rust", "rust", vec![4]),
+            ]
+        );
     }
 }

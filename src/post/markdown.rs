@@ -20,10 +20,33 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders Markdown to (unsanitised) HTML.
-pub(crate) fn render(markdown: &str) -> String {
+/// How deep lists, quotes, emphasis and other elements may nest. Real posts stay under ten
+/// levels; HTML nested thousands deep costs the sanitiser time quadratic in the depth.
+pub(crate) const MAX_NESTING: usize = 100;
+
+/// Renders Markdown to (unsanitised) HTML, or says on which line (0-based, in `markdown`)
+/// it nests deeper than [`MAX_NESTING`].
+pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
     let source = kramdown_blocks(markdown);
-    let mut events: Vec<Event<'_>> = Parser::new_ext(&source, options()).collect();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(&source, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            let line = source[..range.start.min(source.len())]
+                .matches('\n')
+                .count();
+            return Err((
+                line,
+                format!("Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis): not rendered"),
+            ));
+        }
+        events.push(event);
+    }
     let headings = assign_heading_ids(&mut events);
     if source.contains(TOC_MARKER) {
         let toc = toc_html(&headings);
@@ -37,7 +60,7 @@ pub(crate) fn render(markdown: &str) -> String {
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    Ok(html)
 }
 
 struct Heading {
@@ -177,10 +200,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nesting_past_the_bound_is_refused_quickly_on_its_line() {
+        for hostile in [
+            "- ".repeat(30_000),
+            "> ".repeat(30_000),
+            format!("{}x{}", "*".repeat(30_000), "*".repeat(30_000)),
+            "- > ".repeat(15_000),
+        ] {
+            let started = std::time::Instant::now();
+            let result = render(&format!("fine\n\n{hostile}\n"));
+            let (line, message) = match result {
+                Err(e) => e,
+                Ok(html) => {
+                    // Emphasis markers that do not nest are text: bounded output is fine.
+                    assert!(html.len() < 200_000, "{} bytes", html.len());
+                    continue;
+                }
+            };
+            assert_eq!(line, 2, "{message}");
+            assert!(
+                message.starts_with("Markdown nested more than 100 levels"),
+                "{message}"
+            );
+            assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        }
+        assert!(render(&"- ".repeat(30)).is_ok());
+    }
+
+    #[test]
     fn headings_get_ids_and_toc_links_to_them() {
         let html = render(&format!(
             "{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"
-        ));
+        ))
+        .unwrap();
         assert!(html.contains("<h1 id=\"the-past-month\">"), "{html}");
         assert!(html.contains("<h2 id=\"flink-1102\">"), "{html}");
         assert!(html.contains("<h1 id=\"own\">"), "{html}");
@@ -191,7 +243,7 @@ mod tests {
 
     #[test]
     fn duplicate_headings_get_unique_ids() {
-        let html = render("## A\n\n## A\n");
+        let html = render("## A\n\n## A\n").unwrap();
         assert!(
             html.contains("id=\"a\"") && html.contains("id=\"a-1\""),
             "{html}"
@@ -201,7 +253,8 @@ mod tests {
     #[test]
     fn kramdown_markdown_attribute_renders_inside() {
         let html =
-            render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n");
+            render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n")
+                .unwrap();
         assert!(html.contains("<strong>Note</strong>"), "{html}");
         assert!(html.contains("<em>this</em>"), "{html}");
         assert!(!html.contains("markdown="), "{html}");

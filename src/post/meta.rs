@@ -42,6 +42,8 @@ pub struct Post {
     pub(crate) excerpt: Option<(String, usize)>,
     /// Front-matter keys herald does not interpret.
     pub(crate) extra: Map<String, Value>,
+    /// Warnings found in the front matter, each with its line.
+    pub(crate) warnings: Vec<(usize, String)>,
 }
 
 /// Front-matter keys herald reads; all others are kept in `extra`.
@@ -131,10 +133,23 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         published,
         &categories,
     )?;
-    let id = front
-        .get("id")
-        .and_then(scalar)
-        .unwrap_or_else(|| permalink.to_string());
+    let mut warnings = Vec::new();
+    let id = match front.get("id").and_then(scalar) {
+        Some(id) => {
+            checked_id(&id).map_err(|message| (key_line(split, "id"), message))?;
+            id
+        }
+        None => permalink.to_string(),
+    };
+    if permalink.host_str() != site.base_url.host_str() {
+        warnings.push((
+            key_line(split, "url"),
+            format!(
+                "the permalink {permalink} is not on the site ({}): feeds and the digest link there",
+                site.base()
+            ),
+        ));
+    }
     let draft = front.get("draft").and_then(Value::as_bool) == Some(true)
         || front.get("published").and_then(Value::as_bool) == Some(false);
     let excerpt = ["excerpt", "description", "summary"]
@@ -166,6 +181,7 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         draft,
         excerpt,
         extra,
+        warnings,
     })
 }
 
@@ -225,6 +241,17 @@ fn permalink_of(
             format!("permalink {joined:?} is not a URL: {e}"),
         )
     })
+}
+
+/// A front-matter `id` becomes the feeds' entry id (RSS guid, Atom id, JSON id): it must
+/// be a URI of a scheme feed readers treat as an identity, never one they might follow.
+fn checked_id(id: &str) -> Result<(), String> {
+    match Url::parse(id.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https" | "tag" | "urn") => Ok(()),
+        _ => Err(format!(
+            "id {id:?} is not an http, https, tag or urn URI: feeds use it as the entry's identity"
+        )),
+    }
 }
 
 /// Every author shape real posts use: a list of maps (`- morsapaes: null` with `name:` and

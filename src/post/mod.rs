@@ -9,10 +9,11 @@ mod markdown;
 mod meta;
 mod permalink;
 mod shortcodes;
+mod walk;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
@@ -48,14 +49,22 @@ pub struct Loaded {
 
 /// Reads every post below `dir`. A broken post becomes a diagnostic; the others still load.
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
-    let paths = post_paths(dir)?;
+    let (paths, problems) = walk::post_paths(dir)?;
     let results: Vec<Result<Post, Diagnostic>> =
         paths.par_iter().map(|p| load_one(site, p)).collect();
     let mut loaded = Loaded {
         files: paths.len(),
+        diagnostics: problems,
         ..Loaded::default()
     };
     for result in results {
+        if let Ok(post) = &result {
+            loaded.diagnostics.extend(
+                post.warnings
+                    .iter()
+                    .map(|(line, message)| Diagnostic::warning(&post.path, *line, message)),
+            );
+        }
         match result {
             Ok(post) if keep(&post, filter) => loaded.posts.push(post),
             Ok(_) => loaded.filtered += 1,
@@ -72,49 +81,32 @@ fn keep(post: &Post, filter: &Filter) -> bool {
     (filter.drafts || !post.draft) && (filter.future || post.published <= filter.now)
 }
 
-/// Every Markdown file below `dir`, sorted, leaving out Hugo's section `_index.md` files.
-fn post_paths(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        bail!("posts directory {} does not exist", dir.display());
-    }
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .with_context(|| format!("failed to read directory {}", dir.display()))?;
-        for entry in entries {
-            let path = entry
-                .with_context(|| format!("failed to read directory {}", dir.display()))?
-                .path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') || name.starts_with("_index.") {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("md" | "markdown")
-            ) {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    Ok(paths)
-}
-
 fn load_one(site: &Site, path: &Path) -> Result<Post, Diagnostic> {
-    let text = read_text(path)?;
+    let text = read_text(path, site.config.max_post_bytes)?;
     let split =
         front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
     meta::post_from(site, path, &split).map_err(|(line, msg)| Diagnostic::error(path, line, msg))
 }
 
-/// A post's text: UTF-8 without NUL bytes, BOM removed, line ends normalised to `\n`.
-fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(path, 1, format!("cannot read file: {e}")))?;
+/// A post's text: at most `max_bytes`, UTF-8 without NUL bytes, BOM removed, line ends
+/// normalised to `\n`.
+fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
+    let cannot_read =
+        |e: std::io::Error| Diagnostic::error(path, 1, format!("cannot read file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the bound, so a file that grows meanwhile is still caught.
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Diagnostic::error(
+            path,
+            1,
+            format!("the post is larger than max_post_bytes ({max_bytes} bytes): not read"),
+        ));
+    }
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -189,30 +181,35 @@ impl<'a> Renderer<'a> {
         let mut warnings = Vec::new();
         // Bodies are read again here rather than kept from loading: only the posts an output
         // shows are rendered, and a large blog's bodies need not all sit in memory.
-        let text = read_text(&post.path)?;
+        let text = read_text(&post.path, self.site.config.max_post_bytes)?;
         let (body, body_line) = front_matter::body(&text)
             .map_err(|(line, message)| Diagnostic::error(&post.path, line, message))?;
-        let mut html_of = |markdown: &str, first_line: usize| {
+        let path = &post.path;
+        let mut html_of = |markdown: &str, first_line: usize| -> Result<_, Diagnostic> {
             let expanded = shortcodes::expand(markdown, self.site);
             for (line, message) in expanded.warnings {
-                warnings.push(Diagnostic::warning(&post.path, first_line + line, message));
+                warnings.push(Diagnostic::warning(path, first_line + line, message));
             }
+            let render = |markdown: &str| {
+                markdown::render(markdown)
+                    .map(|html| self.sanitizer.clean(&html, &bases))
+                    .map_err(|(line, message)| Diagnostic::error(path, first_line + line, message))
+            };
             let (before_more, _) = expanded
                 .text
                 .split_once("<!--more-->")
                 .unwrap_or((&expanded.text, ""));
-            let more = (before_more.len() < expanded.text.len())
-                .then(|| self.sanitizer.clean(&markdown::render(before_more), &bases));
-            (
-                self.sanitizer
-                    .clean(&markdown::render(&expanded.text), &bases),
-                more,
-            )
+            let more = if before_more.len() < expanded.text.len() {
+                Some(render(before_more)?)
+            } else {
+                None
+            };
+            Ok((render(&expanded.text)?, more))
         };
-        let (content_html, more) = html_of(body, body_line);
+        let (content_html, more) = html_of(body, body_line)?;
         let (content_text, image) = text_and_first_image(&content_html);
         let summary_html = match (&post.excerpt, more) {
-            (Some((excerpt, line)), _) => html_of(excerpt, *line).0,
+            (Some((excerpt, line)), _) => html_of(excerpt, *line)?.0,
             (None, Some(more)) => more,
             (None, None) => summary_of_text(&content_text, self.site.config.summary_length).0,
         };

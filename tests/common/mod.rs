@@ -91,3 +91,20 @@ pub fn run_python(script: &str, args: &[&std::ffi::OsStr]) -> String {
     );
     text
 }
+
+/// A copy of a site (its config file and posts folder) in a new temporary folder, so a test
+/// may change it.
+pub fn copy_site(config: &Path, posts: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(config, dir.path().join("config.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    for entry in std::fs::read_dir(posts).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("posts").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    dir
+}

@@ -5,8 +5,9 @@ start (trustme), and scripted failures.
 usage: smtp_server.py DIR USER PASSWORD [BEHAVIOUR]
 
 BEHAVIOUR: ok (default) | 451xN (answer 451 to the first N DATA commands) |
-drop-data (close the connection in the middle of the first DATA) | 550 (reject every
-message).
+drop-data (close the connection after the first message's final dot, without an answer) |
+550 (reject every message) | slow-250:N (keep the first message, then wait N seconds
+before answering its final dot) | slow-quit:N (wait N seconds before answering QUIT).
 
 Writes DIR/ca.pem, binds a loopback port the system picks (port 0) and keeps it, then
 prints `READY <port>` and serves until killed. Each accepted
@@ -70,14 +71,29 @@ class Handler:
             log("data", session, reply=550)
             return "550 5.7.1 Message rejected"
         if BEHAVIOUR == "drop-data" and n == 1:
+            self.keep(envelope)
             log("data", session, reply="dropped")
             server.transport.close()
             return "421 closing"
+        if BEHAVIOUR.startswith("slow-250:") and n == 1:
+            self.keep(envelope)
+            log("data", session, reply="slow")
+            await asyncio.sleep(float(BEHAVIOUR.split(":")[1]))
+            return "250 2.0.0 OK (late)"
+        self.keep(envelope)
+        log("data", session, reply=250, rcpt=envelope.rcpt_tos)
+        return "250 2.0.0 OK"
+
+    def keep(self, envelope):
         self.accepted += 1
         with open(os.path.join(DIR, "received", f"{self.accepted}.eml"), "wb") as f:
             f.write(envelope.original_content)
-        log("data", session, reply=250, rcpt=envelope.rcpt_tos)
-        return "250 2.0.0 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        if BEHAVIOUR.startswith("slow-quit:"):
+            log("quit", session, reply="slow")
+            await asyncio.sleep(float(BEHAVIOUR.split(":")[1]))
+        return "221 Bye"
 
 
 async def serve(sock, context):

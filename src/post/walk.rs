@@ -1,0 +1,194 @@
+//! Finding the posts: every Markdown file below the posts folder, each once. Nothing from
+//! outside the folder is read: a symlink is followed only when it resolves inside it, a
+//! link back to a folder already read (a loop) is reported and skipped, and a folder that
+//! cannot be read is an error, never a silent gap.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::diag::{Diagnostic, Severity};
+
+/// The post files below `dir`, sorted, and the problems met on the way.
+pub(crate) fn post_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+    if !dir.is_dir() {
+        bail!("posts directory {} does not exist", dir.display());
+    }
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("cannot resolve the posts directory {}", dir.display()))?;
+    let mut walk = Walk {
+        root: root.clone(),
+        folders: HashSet::from([root.clone()]),
+        files: HashSet::new(),
+        paths: Vec::new(),
+        problems: Vec::new(),
+    };
+    // Each folder with its real (canonical) path, so that files reached without a symlink
+    // need no system call to be known.
+    let mut pending = vec![(dir.to_path_buf(), root)];
+    while let Some((folder, real)) = pending.pop() {
+        walk.folder(&folder, &real, &mut pending);
+    }
+    walk.paths.sort();
+    walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((walk.paths, walk.problems))
+}
+
+struct Walk {
+    root: PathBuf,
+    folders: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
+    paths: Vec<PathBuf>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Walk {
+    fn problem(&mut self, path: &Path, severity: Severity, message: String) {
+        self.problems
+            .push(Diagnostic::new(path, None, severity, message));
+    }
+
+    fn folder(&mut self, folder: &Path, real: &Path, pending: &mut Vec<(PathBuf, PathBuf)>) {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.problem(
+                    folder,
+                    Severity::Error,
+                    format!("cannot read this folder: {e}"),
+                );
+                return;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.problem(
+                        folder,
+                        Severity::Error,
+                        format!("cannot read this folder: {e}"),
+                    );
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.starts_with("_index.") {
+                continue;
+            }
+            let file_type = match entry.file_type() {
+                Ok(file_type) => file_type,
+                Err(e) => {
+                    self.problem(&path, Severity::Error, format!("cannot read: {e}"));
+                    continue;
+                }
+            };
+            let (target, is_dir) = if file_type.is_symlink() {
+                match self.link_target(&path) {
+                    Some(found) => found,
+                    None => continue,
+                }
+            } else {
+                (real.join(&*name), file_type.is_dir())
+            };
+            if is_dir {
+                if self.folders.insert(target.clone()) {
+                    pending.push((path, target));
+                } else {
+                    let message = format!(
+                        "leads back to {}, a folder already read (a symlink loop): skipped",
+                        target.display()
+                    );
+                    self.problem(&path, Severity::Warning, message);
+                }
+            } else if is_post(&name) && self.files.insert(target) {
+                self.paths.push(path);
+            }
+        }
+    }
+
+    /// Where a symlink leads, and whether it is a folder: `None` (with an error) when it is
+    /// broken or leads outside the posts folder.
+    fn link_target(&mut self, path: &Path) -> Option<(PathBuf, bool)> {
+        let target = match path.canonicalize() {
+            Ok(target) => target,
+            Err(e) => {
+                self.problem(
+                    path,
+                    Severity::Error,
+                    format!("a symlink that cannot be followed: {e}"),
+                );
+                return None;
+            }
+        };
+        if !target.starts_with(&self.root) {
+            let message = format!(
+                "a symlink to {}, outside the posts folder {}: not read",
+                target.display(),
+                self.root.display()
+            );
+            self.problem(path, Severity::Error, message);
+            return None;
+        }
+        Some((target.clone(), target.is_dir()))
+    }
+}
+
+fn is_post(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    #[test]
+    fn links_inside_are_read_once_and_links_outside_never() {
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("posts");
+        std::fs::create_dir_all(posts.join("2020")).unwrap();
+        std::fs::write(posts.join("2020/a.md"), "a").unwrap();
+        std::fs::write(dir.path().join("secret"), "password").unwrap();
+        symlink("../secret", posts.join("b.md")).unwrap();
+        symlink("2020/a.md", posts.join("c.md")).unwrap();
+        symlink(".", posts.join("loop")).unwrap();
+        symlink("/usr", posts.join("ext")).unwrap();
+        symlink("nowhere.md", posts.join("broken.md")).unwrap();
+        let (paths, problems) = post_paths(&posts).unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.strip_prefix(&posts).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(names[0] == "2020/a.md" || names[0] == "c.md", "{names:?}");
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        let about = |name: &str| {
+            problems
+                .iter()
+                .find(|p| p.starts_with(&posts.join(name).display().to_string()))
+                .unwrap_or_else(|| panic!("nothing about {name} in {problems:#?}"))
+                .clone()
+        };
+        assert!(
+            about("b.md").contains("error: a symlink to "),
+            "{problems:#?}"
+        );
+        assert!(
+            about("b.md").contains("secret, outside the posts folder"),
+            "{problems:#?}"
+        );
+        assert!(about("ext").contains("error: a symlink to /usr, outside the posts folder"));
+        assert!(
+            about("loop").contains("warning: leads back to"),
+            "{problems:#?}"
+        );
+        assert!(about("broken.md").contains("error: a symlink that cannot be followed"));
+    }
+}
