@@ -140,6 +140,30 @@ fn thirty_thousand_nested_markers_are_a_clear_error_in_bounded_time() {
 }
 
 #[test]
+fn raw_html_nested_thirty_thousand_deep_is_a_clear_error() {
+    let body = format!(
+        "---\ntitle: Deep\ndate: 2020-09-02\n---\n{}x\n",
+        "<div>".repeat(30_000)
+    );
+    let table = format!(
+        "---\ntitle: Cells\ndate: 2020-09-03\n---\n<table>{}</table>\n",
+        "<tr><td>x".repeat(5_000)
+    );
+    let site = site_with(&[
+        ("2020-09-01-good.md", GOOD),
+        ("2020-09-02-deep.md", body.as_bytes()),
+        ("2020-09-03-cells.md", table.as_bytes()),
+    ]);
+    let out = herald(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "posts/2020-09-02-deep.md:5: error: HTML nested more than 256 elements deep: not rendered\n",
+        "cells that close themselves are not nesting"
+    );
+}
+
+#[test]
 fn tags_that_slug_alike_get_their_own_feeds_and_the_count_is_true() {
     let post = |tags: &str, day: u32| {
         format!("---\ntitle: T {tags}\ndate: 2020-09-0{day}\ntags: [{tags}]\n---\nx\n")

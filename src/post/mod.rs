@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::entry::{summary_of_text, Entry};
-use html::{text_and_first_image, to_text, Bases, Sanitizer};
+use html::{text_and_first_image, to_text, too_deep, Bases, Sanitizer, MAX_HTML_NESTING};
 pub use meta::Post;
 
 /// Which posts to keep.
@@ -191,9 +191,19 @@ impl<'a> Renderer<'a> {
                 warnings.push(Diagnostic::warning(path, first_line + line, message));
             }
             let render = |markdown: &str| {
-                markdown::render(markdown)
-                    .map(|html| self.sanitizer.clean(&html, &bases))
-                    .map_err(|(line, message)| Diagnostic::error(path, first_line + line, message))
+                let html = markdown::render(markdown).map_err(|(line, message)| {
+                    Diagnostic::error(path, first_line + line, message)
+                })?;
+                if too_deep(&html) {
+                    return Err(Diagnostic::error(
+                        path,
+                        first_line,
+                        format!(
+                            "HTML nested more than {MAX_HTML_NESTING} elements deep: not rendered"
+                        ),
+                    ));
+                }
+                Ok(self.sanitizer.clean(&html, &bases))
             };
             let (before_more, _) = expanded
                 .text
