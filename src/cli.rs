@@ -15,9 +15,13 @@ use herald::app::{Herald, Options, Report, SendOptions, WeekArg};
 #[derive(Debug, Parser)]
 #[command(name = "herald", version)]
 pub struct Cli {
-    /// The configuration file.
+    /// herald's own configuration file, for a folder of posts.
     #[arg(long, global = true, default_value = "config.toml")]
     pub config: PathBuf,
+    /// A Hugo, Jekyll or Zola site's root: herald reads the site's own configuration (and
+    /// its own settings from DIR/herald.toml, if there).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub site: Option<PathBuf>,
     /// The posts directory (overrides `posts_dir` in the config).
     #[arg(long, global = true)]
     pub posts: Option<PathBuf>,
@@ -43,6 +47,9 @@ pub struct Cli {
 pub enum Command {
     /// Load every post, lint the feeds it would write, and report every problem.
     Check,
+    /// Detect the site's generator (in --site DIR, default here), show what herald reads
+    /// from its configuration, and write a commented herald.toml.
+    Init,
     /// Print the entry model of every post.
     Entries {
         /// Print JSON (the only format for now).
@@ -92,6 +99,10 @@ const EXIT_TEMPFAIL: u8 = 75;
 pub fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let options = Options {
         config: cli.config.clone(),
+        site: match (&cli.site, &cli.command) {
+            (None, Command::Init) => Some(PathBuf::from(".")),
+            (site, _) => site.clone(),
+        },
         posts: cli.posts.clone(),
         drafts: cli.drafts,
         future: cli.future,
@@ -116,6 +127,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) 
 fn command(cli: &Cli, herald: &Herald, env: &dyn Fn(&str) -> Option<String>) -> Result<Report> {
     match &cli.command {
         Command::Check => herald.check(),
+        Command::Init => herald.init(),
         Command::Entries { .. } => {
             let (entries, report) = herald.entries();
             let mut out = std::io::stdout().lock();

@@ -15,6 +15,7 @@ fn flink(now: &str) -> Herald {
     std::fs::write(&path, config).unwrap();
     let herald = Herald::load(&Options {
         config: path,
+        site: None,
         posts: Some(common::corpus().join("flink-hugo")),
         drafts: false,
         future: false,

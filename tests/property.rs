@@ -289,6 +289,7 @@ fn run_case(posts: &[GeneratedPost]) {
     let started = Instant::now();
     let herald = Herald::load(&Options {
         config: dir.path().join("config.toml"),
+        site: None,
         posts: None,
         drafts: true,
         future: true,

@@ -17,8 +17,11 @@ use crate::post::{self, Filter, Loaded, Post, Renderer};
 /// What a run is given besides the command: where the site is and what "now" is.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The configuration file.
+    /// The configuration file (herald's own `config.toml`), used without `site`.
     pub config: PathBuf,
+    /// A Hugo, Jekyll or Zola site's root: its own configuration is read, with `herald.toml`
+    /// over it.
+    pub site: Option<PathBuf>,
     /// The posts directory, overriding `posts_dir`.
     pub posts: Option<PathBuf>,
     /// Include drafts.
@@ -41,7 +44,10 @@ impl Herald {
     /// Loads the settings and every post. Settings that are wrong stop here, each reported
     /// on its line; a broken post is kept as a diagnostic and the others load.
     pub fn load(options: &Options) -> Result<Herald, Vec<Diagnostic>> {
-        let site = Site::load(&options.config)?;
+        let site = match &options.site {
+            Some(root) => Site::load_site(root)?.0,
+            None => Site::load(&options.config)?,
+        };
         let dir = options.posts.clone().unwrap_or_else(|| site.posts_dir());
         let filter = Filter {
             drafts: options.drafts,

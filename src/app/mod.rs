@@ -3,6 +3,7 @@
 //! outputs. Every command returns a [`Report`]; the command line prints it.
 
 mod herald;
+mod init;
 mod report;
 mod send;
 

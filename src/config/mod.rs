@@ -7,6 +7,7 @@
 mod delivery;
 mod digest;
 mod feeds;
+pub mod generator;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use crate::diag::{Diagnostic, Severity};
 pub use delivery::{DeliveryConfig, Security, SmtpConfig};
 pub use digest::{DigestConfig, WeekStart};
 pub use feeds::{ContentMode, FeedConfig, Format};
+pub use generator::Rules;
 
 /// Everything herald reads from `config.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +62,9 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// `[delivery]`: journal, catch-up and retries.
     pub delivery: DeliveryConfig,
+    /// The site generator's rules for URLs, dates and publication (read with `--site`).
+    #[serde(skip)]
+    pub rules: Rules,
 }
 
 /// Where the `:title` part of a permalink comes from.
@@ -91,6 +96,7 @@ impl Default for Config {
             digest: DigestConfig::default(),
             smtp: None,
             delivery: DeliveryConfig::default(),
+            rules: Rules::Herald,
         }
     }
 }
@@ -126,11 +132,57 @@ impl Site {
             )]
         })?;
         let config: Config = toml::from_str(&text).map_err(|e| {
+            if let Some(generator) = generator::foreign_config(&text) {
+                return vec![Diagnostic::file_error(
+                    path,
+                    format!("this is a {generator} site's configuration, not herald's: run herald with `--site DIR`, DIR being the site's root (herald's own settings then go in DIR/herald.toml)"),
+                )];
+            }
             let line = e.span().map_or(1, |s| line_at(&text, s.start));
             vec![Diagnostic::error(path, line, e.message().trim_end())]
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Site::checked(config, root, path, key_lines(&text))
+    }
+
+    /// Loads the site whose root is `root`: its generator's configuration, read as the
+    /// generator reads it, with `herald.toml` (optional) over it. Also returns what was
+    /// read from the generator, for `herald init`.
+    pub fn load_site(root: &Path) -> Result<(Site, generator::Generated), Vec<Diagnostic>> {
+        let generated = generator::read(root)?;
+        let path = root.join("herald.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(vec![Diagnostic::file_error(
+                    &path,
+                    format!("cannot read: {e}"),
+                )])
+            }
+        };
+        // herald.toml alone first, so a typo is reported on its line.
+        let own: toml::Table = toml::from_str::<Config>(&text)
+            .and_then(|_| text.parse::<toml::Table>())
+            .map_err(|e| {
+                let line = e.span().map_or(1, |s| line_at(&text, s.start));
+                vec![Diagnostic::error(&path, line, e.message().trim_end())]
+            })?;
+        let mut settings = generated.settings.clone();
+        settings.insert(
+            "posts_dir".into(),
+            toml::Value::String(generated.content_dir.to_string_lossy().into_owned()),
+        );
+        merge(&mut settings, own);
+        let mut config: Config =
+            toml::Value::Table(settings)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    vec![Diagnostic::file_error(&path, e.message().trim_end())]
+                })?;
+        config.rules = generated.rules.clone();
+        let site = Site::checked(config, root.to_path_buf(), &path, key_lines(&text))?;
+        Ok((site, generated))
     }
 
     /// Checks a configuration made in code, as if read from `config.toml` in `root`.
@@ -270,6 +322,18 @@ impl Site {
     }
 }
 
+/// Sets every value of `over` in `base`, merging tables key by key.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
 /// A wall-clock time in `tz`; in a DST gap the time an hour later, when ambiguous the earlier.
 pub fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
     let local = match tz.from_local_datetime(&naive) {
@@ -385,6 +449,9 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
             }
             other => out.push(other),
         }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
     }
     out.iter().collect()
 }

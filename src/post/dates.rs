@@ -29,10 +29,19 @@ pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
         return Some(t);
     }
     // `2020-01-02 10:00:00 Z` and `... UTC` as written by some generators.
-    let text = text
+    let mut text = text
         .trim_end_matches(" UTC")
         .trim_end_matches(" Z")
         .to_string();
+    // An offset in hours alone (`2013-07-11 15:45:04 -5`), which Ruby reads.
+    if let Some((head, offset)) = text.rsplit_once(' ') {
+        let sign = if offset.starts_with('-') { '-' } else { '+' };
+        if let Some(hours) = offset.strip_prefix(['+', '-']) {
+            if (1..=2).contains(&hours.len()) && hours.bytes().all(|b| b.is_ascii_digit()) {
+                text = format!("{head} {sign}{hours:0>2}00");
+            }
+        }
+    }
     if let Some(t) = WITH_OFFSET
         .iter()
         .find_map(|f| DateTime::parse_from_str(&text, f).ok())
@@ -51,10 +60,20 @@ pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
 }
 
 /// The date at the start of a Jekyll-style file name (`2020-09-04-slug.md`) and the rest.
+/// One-digit months and days (`2019-4-9-title`) are read as Jekyll reads them.
 pub(crate) fn date_from_file_name(name: &str) -> Option<(NaiveDate, &str)> {
-    let date = NaiveDate::parse_from_str(name.get(..10)?, "%Y-%m-%d").ok()?;
-    let rest = name[10..].strip_prefix('-').unwrap_or(&name[10..]);
-    Some((date, rest))
+    let mut parts = name.splitn(4, ['-', '_']);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2)) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
+    let used = year.len() + month.len() + day.len() + 2;
+    let rest = &name[used..];
+    Some((date, rest.strip_prefix(['-', '_']).unwrap_or(rest)))
 }
 
 #[cfg(test)]
@@ -71,6 +90,8 @@ mod tests {
             ("2019-4-9 12:00:00", "2019-04-09T12:00:00+02:00"),
             ("2014-08-26", "2014-08-26T00:00:00+02:00"),
             ("2013-05-06 19:00:00 -0700", "2013-05-06T19:00:00-07:00"),
+            ("2013-07-11 15:45:04 -5", "2013-07-11T15:45:04-05:00"),
+            ("2013-07-11 15:45:04 +10", "2013-07-11T15:45:04+10:00"),
             ("  2015-01-06  10:00:00 ", "2015-01-06T10:00:00+01:00"),
         ];
         for (raw, want) in cases {
@@ -81,6 +102,7 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_date() {
+        assert!(parse_date("2020-01-01 \u{11f0c}I1", chrono_tz::UTC).is_none());
         assert_eq!(parse_date("last tuesday", Tz::UTC), None);
         assert_eq!(parse_date("2020-13-45", Tz::UTC), None);
     }
@@ -91,5 +113,11 @@ mod tests {
         assert_eq!(d.to_string(), "2020-09-04");
         assert_eq!(rest, "community-update.md");
         assert!(date_from_file_name("about.md").is_none());
+        let (d, rest) = date_from_file_name("2019-4-9-one-digit.md").unwrap();
+        assert_eq!(
+            (d.to_string().as_str(), rest),
+            ("2019-04-09", "one-digit.md")
+        );
+        assert!(date_from_file_name("2020-04").is_none());
     }
 }

@@ -1,17 +1,20 @@
 //! Front matter → a checked [`Post`]: title, dates, authors, tags, permalink and id, each
 //! read from every shape real Hugo and Jekyll posts use.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::dates::{date_from_file_name, parse_date};
 use super::front_matter::{key_line, LineError, Split};
 use super::html::{decode_entities, plain};
+use super::layout::Located;
 use super::permalink::{self, hugo_slug, Parts};
-use crate::config::{in_zone, Site, TitleSource};
+use super::rules::NotPost;
+use crate::config::generator::truthy;
+use crate::config::{in_zone, Rules, Site, TitleSource};
 use crate::entry::Author;
 
 /// A post whose front matter has been read and checked, but whose body is not yet rendered.
@@ -36,8 +39,14 @@ pub struct Post {
     pub authors: Vec<Author>,
     /// Tags and categories.
     pub tags: Vec<String>,
-    /// Whether the post is a draft.
+    /// Whether the post is a draft (or, in Jekyll, `published: false`).
     pub draft: bool,
+    /// Published even when dated in the future (the generator's `future` setting).
+    pub future_ok: bool,
+    /// Past its expiry date.
+    pub expired: bool,
+    /// The section (Hugo) or first folder it is in, empty at the top.
+    pub section: String,
     /// Front-matter summary and the line it is on.
     pub(crate) excerpt: Option<(String, usize)>,
     /// Front-matter keys herald does not interpret.
@@ -71,7 +80,13 @@ const KNOWN: &[&str] = &[
     "url",
 ];
 
-pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<Post, LineError> {
+pub(super) fn post_from(
+    site: &Site,
+    at: &Located,
+    split: &Split<'_>,
+    now: DateTime<Utc>,
+) -> Result<Post, NotPost> {
+    let path = at.path.as_path();
     let front = &split.front;
     let file_stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
     let file_date = date_from_file_name(file_stem);
@@ -81,24 +96,16 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         Some(t) => plain(&t),
         None => first_heading(split.body).unwrap_or_else(|| name_slug.replace(['-', '_'], " ")),
     };
-    let date_key = ["date", "publishDate"]
-        .iter()
-        .find(|k| front.contains_key(**k));
-    let date_line = date_key.map_or(split.front_line, |key| key_line(split, key));
-    let published =
-        match date_key {
-            Some(key) => date_at(site, split, key)?,
-            None => match file_date {
-                Some((date, _)) => {
-                    in_zone(date.and_hms_opt(0, 0, 0).expect("midnight exists"), site.tz)
-                }
-                None => return Err((
-                    split.front_line,
-                    "no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md"
-                        .into(),
-                )),
-            },
-        };
+    let facts = match &site.config.rules {
+        Rules::Herald => None,
+        Rules::Hugo(rules) => Some(super::rules::hugo(site, rules, at, split, &title, now)?),
+        Rules::Jekyll(rules) => Some(super::rules::jekyll(site, rules, at, split)?),
+        Rules::Zola(rules) => Some(super::rules::zola(site, rules, at, split)?),
+    };
+    let (published, date_line) = match &facts {
+        Some(facts) => (facts.published, facts.date_line),
+        None => herald_date(site, split, file_date)?,
+    };
     let updated = match ["updated", "lastmod", "last_modified_at"]
         .iter()
         .find(|k| front.contains_key(**k))
@@ -106,8 +113,14 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         Some(key) => date_at(site, split, key)?,
         None => published,
     };
-    let published = published.with_timezone(&site.tz).fixed_offset();
-    let updated = updated.with_timezone(&site.tz).fixed_offset();
+    let (published, updated) = if facts.is_none() {
+        (
+            published.with_timezone(&site.tz).fixed_offset(),
+            updated.with_timezone(&site.tz).fixed_offset(),
+        )
+    } else {
+        (published, updated)
+    };
 
     let categories = strings(front.get("categories"))
         .into_iter()
@@ -124,15 +137,18 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         }
     }
 
-    let permalink = permalink_of(
-        site,
-        split,
-        &title,
-        name_slug,
-        file_stem,
-        published,
-        &categories,
-    )?;
+    let permalink = match &facts {
+        None => permalink_of(
+            site,
+            split,
+            &title,
+            name_slug,
+            file_stem,
+            published,
+            &categories,
+        )?,
+        Some(facts) => joined_url(site, split, &facts.path)?,
+    };
     let mut warnings = Vec::new();
     let id = match front.get("id").and_then(scalar) {
         Some(id) => {
@@ -150,8 +166,13 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
             ),
         ));
     }
-    let draft = front.get("draft").and_then(Value::as_bool) == Some(true)
-        || front.get("published").and_then(Value::as_bool) == Some(false);
+    let draft = match &facts {
+        Some(facts) => facts.draft,
+        None => {
+            front.get("draft").is_some_and(truthy)
+                || front.get("published").is_some_and(|v| !truthy(v))
+        }
+    };
     let excerpt = ["excerpt", "description", "summary"]
         .iter()
         .find_map(|k| {
@@ -179,10 +200,40 @@ pub(super) fn post_from(site: &Site, path: &Path, split: &Split<'_>) -> Result<P
         authors: authors(front),
         tags,
         draft,
+        future_ok: facts.as_ref().is_some_and(|f| f.future_ok),
+        expired: facts.as_ref().is_some_and(|f| f.expired),
+        section: at.section().to_string(),
         excerpt,
         extra,
         warnings,
     })
+}
+
+/// herald's own date rule: `date` or `publishDate`, else the file name's date.
+fn herald_date(
+    site: &Site,
+    split: &Split<'_>,
+    file_date: Option<(chrono::NaiveDate, &str)>,
+) -> Result<(DateTime<FixedOffset>, usize), LineError> {
+    let date_key = ["date", "publishDate"]
+        .iter()
+        .find(|k| split.front.contains_key(**k));
+    let date_line = date_key.map_or(split.front_line, |key| key_line(split, key));
+    let published =
+        match date_key {
+            Some(key) => date_at(site, split, key)?,
+            None => match file_date {
+                Some((date, _)) => {
+                    in_zone(date.and_hms_opt(0, 0, 0).expect("midnight exists"), site.tz)
+                }
+                None => return Err((
+                    split.front_line,
+                    "no date: add `date:` to the front matter or name the file YYYY-MM-DD-slug.md"
+                        .into(),
+                )),
+            },
+        };
+    Ok((published, date_line))
 }
 
 fn date_at(site: &Site, split: &Split<'_>, key: &str) -> Result<DateTime<FixedOffset>, LineError> {
@@ -230,10 +281,15 @@ fn permalink_of(
             permalink::expand(&site.config.permalink, &parts)
         }
     };
+    joined_url(site, split, &path)
+}
+
+/// A permalink path below the site's base URL (or an absolute URL) as a URL.
+fn joined_url(site: &Site, split: &Split<'_>, path: &str) -> Result<Url, LineError> {
     let joined = if path.starts_with('/') {
         format!("{}{path}", site.base())
     } else {
-        path
+        path.to_string()
     };
     Url::parse(&joined).map_err(|e| {
         (

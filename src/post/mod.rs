@@ -5,9 +5,11 @@
 mod dates;
 mod front_matter;
 mod html;
+mod layout;
 mod markdown;
 mod meta;
 mod permalink;
+mod rules;
 mod shortcodes;
 mod walk;
 
@@ -17,7 +19,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::config::Site;
+use crate::config::{Rules, Site};
 use crate::diag::Diagnostic;
 use crate::entry::{summary_of_text, Entry};
 use html::{text_and_first_image, to_text, too_deep, Bases, Sanitizer, MAX_HTML_NESTING};
@@ -50,25 +52,43 @@ pub struct Loaded {
 /// Reads every post below `dir`. A broken post becomes a diagnostic; the others still load.
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     let (paths, problems) = walk::post_paths(dir)?;
-    let results: Vec<Result<Post, Diagnostic>> =
-        paths.par_iter().map(|p| load_one(site, p)).collect();
+    let located = layout::locate(&site.config.rules, dir, paths);
+    let results: Vec<Result<Post, Diagnostic>> = located
+        .par_iter()
+        .filter_map(|at| load_one(site, at, filter.now))
+        .collect();
     let mut loaded = Loaded {
-        files: paths.len(),
         diagnostics: problems,
         ..Loaded::default()
     };
+    let load_errors = results.iter().filter(|r| r.is_err()).count();
+    let mut posts = Vec::new();
     for result in results {
-        if let Ok(post) = &result {
-            loaded.diagnostics.extend(
-                post.warnings
-                    .iter()
-                    .map(|(line, message)| Diagnostic::warning(&post.path, *line, message)),
-            );
-        }
         match result {
-            Ok(post) if keep(&post, filter) => loaded.posts.push(post),
-            Ok(_) => loaded.filtered += 1,
+            Ok(post) => posts.push(post),
             Err(diagnostic) => loaded.diagnostics.push(diagnostic),
+        }
+    }
+    // Hugo: only the blog sections' pages are posts.
+    if let Rules::Hugo(rules) = &site.config.rules {
+        let sections = if rules.sections.is_empty() {
+            busiest_section(&posts).into_iter().collect()
+        } else {
+            rules.sections.clone()
+        };
+        posts.retain(|p| sections.contains(&p.section));
+    }
+    loaded.files = posts.len() + load_errors;
+    for post in posts {
+        loaded.diagnostics.extend(
+            post.warnings
+                .iter()
+                .map(|(line, message)| Diagnostic::warning(&post.path, *line, message)),
+        );
+        if keep(&post, filter) {
+            loaded.posts.push(post);
+        } else {
+            loaded.filtered += 1;
         }
     }
     loaded
@@ -77,15 +97,44 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn keep(post: &Post, filter: &Filter) -> bool {
-    (filter.drafts || !post.draft) && (filter.future || post.published <= filter.now)
+/// The section with the most dated pages (Hugo's choice when `mainSections` is not set).
+fn busiest_section(posts: &[Post]) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for post in posts {
+        *counts.entry(&post.section).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(section, _)| section.to_string())
 }
 
-fn load_one(site: &Site, path: &Path) -> Result<Post, Diagnostic> {
-    let text = read_text(path, site.config.max_post_bytes)?;
-    let split =
-        front_matter::split(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
-    meta::post_from(site, path, &split).map_err(|(line, msg)| Diagnostic::error(path, line, msg))
+fn keep(post: &Post, filter: &Filter) -> bool {
+    (filter.drafts || !post.draft)
+        && (filter.future || post.future_ok || post.published <= filter.now)
+        && !post.expired
+}
+
+/// One post, or its problem; `None` for a file that is a page, not a post.
+fn load_one(
+    site: &Site,
+    at: &layout::Located,
+    now: DateTime<Utc>,
+) -> Option<Result<Post, Diagnostic>> {
+    let path = at.path.as_path();
+    let text = match read_text(path, site.config.max_post_bytes) {
+        Ok(text) => text,
+        Err(d) => return Some(Err(d)),
+    };
+    let split = match front_matter::split(&text) {
+        Ok(split) => split,
+        Err((line, msg)) => return Some(Err(Diagnostic::error(path, line, msg))),
+    };
+    match meta::post_from(site, at, &split, now) {
+        Ok(post) => Some(Ok(post)),
+        Err(rules::NotPost::Page) => None,
+        Err(rules::NotPost::Error((line, msg))) => Some(Err(Diagnostic::error(path, line, msg))),
+    }
 }
 
 /// A post's text: at most `max_bytes`, UTF-8 without NUL bytes, BOM removed, line ends

@@ -1,0 +1,100 @@
+//! `init`: what herald found in a site's own configuration, one line per value with the file
+//! and line it came from, and a commented `herald.toml` for what only herald needs.
+
+use anyhow::Result;
+
+use super::herald::Herald;
+use super::report::Report;
+use crate::config::Site;
+use crate::diag::{Diagnostic, Severity};
+use crate::fsutil::write_atomic;
+
+impl Herald {
+    /// `init`: reports what was read from the generator's configuration and writes
+    /// `herald.toml` unless the site has one.
+    pub fn init(&self) -> Result<Report> {
+        let mut report = self.report();
+        let root = self.site.root.clone();
+        let (_, generated) = Site::load_site(&root).map_err(|d| {
+            anyhow::anyhow!(d
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "))
+        })?;
+        report.lines.push(format!(
+            "{}: a {} site; posts in {} ({} found)",
+            root.display(),
+            generated.generator,
+            generated.content_dir.display(),
+            self.posts().len()
+        ));
+        for mapped in &generated.mapped {
+            report.lines.push(format!(
+                "{}:{}: {} = {}",
+                mapped.file.display(),
+                mapped.line,
+                mapped.what,
+                one_line(&mapped.value)
+            ));
+        }
+        for unmapped in &generated.unmapped {
+            report.diagnostics.push(Diagnostic::new(
+                &unmapped.file,
+                Some(unmapped.line),
+                Severity::Warning,
+                format!(
+                    "not used: {} ({})",
+                    unmapped.what,
+                    one_line(&unmapped.value)
+                ),
+            ));
+        }
+        let path = root.join("herald.toml");
+        if path.exists() {
+            report
+                .lines
+                .push(format!("{} exists: left as it is", path.display()));
+        } else {
+            write_atomic(&path, template(generated.generator).as_bytes())?;
+            report.lines.push(format!(
+                "wrote {}: set [digest] from and to, and [smtp], before sending",
+                path.display()
+            ));
+        }
+        Ok(report)
+    }
+}
+
+fn one_line(value: &str) -> String {
+    let line = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(60).collect::<String>())
+    } else {
+        line
+    }
+}
+
+fn template(generator: &str) -> String {
+    format!(
+        r#"# herald's settings for this {generator} site. Everything about the site itself (base URL,
+# title, time zone, permalinks, params, where the posts are) is read from the site's own
+# configuration, as `herald init` listed it; set a key here only to override it.
+
+[feeds]
+# out_dir = "public"      # where `herald build` writes the feeds
+# limit = 20              # entries per feed; 0 for all
+# per_tag = false         # also one feed per tag under tags/<slug>/
+
+[digest]
+# from = "Blog <news@example.org>"
+# to = "list@example.org"
+# list_unsubscribe = ["mailto:list-unsubscribe@example.org"]
+
+# Without [smtp] the digest is written to outbox/ instead of sent.
+# [smtp]
+# host = "smtp.example.org"
+# username = "herald"     # the password comes from $HERALD_SMTP_PASSWORD
+"#
+    )
+}

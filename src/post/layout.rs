@@ -1,0 +1,95 @@
+//! Which files of a site are posts, as its generator decides: Jekyll's `_posts` folders
+//! (with the categories of the folders above them), Hugo's and Zola's pages with page
+//! bundles as one post (`index.md`; the bundle's other Markdown files are its resources),
+//! never a section's `_index.md`.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::config::Rules;
+
+/// A post file and where it sits in the site.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Located {
+    /// The file.
+    pub path: PathBuf,
+    /// Its folders below the content folder, outermost first (without a bundle's own).
+    pub dirs: Vec<String>,
+    /// The bundle's folder name when the post is a bundle's `index.md`.
+    pub bundle: Option<String>,
+    /// Jekyll: the categories of the folders above `_posts`.
+    pub categories: Vec<String>,
+}
+
+impl Located {
+    /// The top-level section (Hugo) or the folders (Zola) the post is in.
+    pub fn section(&self) -> &str {
+        self.dirs.first().map_or("", String::as_str)
+    }
+}
+
+/// The posts among `paths`, every Markdown file found below `content`.
+pub(crate) fn locate(rules: &Rules, content: &Path, paths: Vec<PathBuf>) -> Vec<Located> {
+    let relative = |path: &Path| -> Vec<String> {
+        path.strip_prefix(content)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    match rules {
+        Rules::Herald => paths
+            .into_iter()
+            .map(|path| Located {
+                path,
+                ..Located::default()
+            })
+            .collect(),
+        Rules::Jekyll(_) => paths
+            .into_iter()
+            .filter_map(|path| {
+                let parts = relative(&path);
+                let at = parts.iter().position(|p| p == "_posts")?;
+                let categories = parts[..at].to_vec();
+                Some(Located {
+                    path,
+                    dirs: Vec::new(),
+                    bundle: None,
+                    categories,
+                })
+            })
+            .collect(),
+        Rules::Hugo(_) | Rules::Zola(_) => {
+            // A folder with an `index.md` is a leaf bundle: that file is the post, every
+            // other Markdown file below it a resource.
+            let bundles: HashSet<PathBuf> = paths
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
+                .filter_map(|p| p.parent().map(Path::to_path_buf))
+                .collect();
+            paths
+                .into_iter()
+                .filter_map(|path| {
+                    let is_index = path.file_name().is_some_and(|n| n == "index.md");
+                    let in_bundle = path
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|a| a.starts_with(content) && *a != content)
+                        .any(|a| bundles.contains(a));
+                    if in_bundle && !is_index {
+                        return None;
+                    }
+                    let mut dirs = relative(&path);
+                    dirs.pop();
+                    let bundle = if is_index { dirs.pop() } else { None };
+                    Some(Located {
+                        path,
+                        dirs,
+                        bundle,
+                        categories: Vec::new(),
+                    })
+                })
+                .collect()
+        }
+    }
+}
