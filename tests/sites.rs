@@ -1,0 +1,224 @@
+//! `--site`: Hugo, Jekyll and Zola sites read as their generators read them. Each site's
+//! expected URLs and dates are the generator's own: fixture sites written for these tests
+//! (their truth made by Debian's `hugo` and `jekyll`; Zola's from its documented rules, as
+//! Debian has no Zola) and subsets of three real blogs with the rows of their generators'
+//! truth (tests/corpus/sites, see NOTICE).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::DateTime;
+use common::{herald, root, stderr, stdout};
+
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+/// Rows of a truth CSV: source → (url, date). Handles quoted fields.
+fn truth(path: &Path) -> BTreeMap<String, (String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut rows = Vec::new();
+    let (mut field, mut row, mut quoted) = (String::new(), Vec::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows.into_iter()
+        .skip(1)
+        .map(|r| (r[0].clone(), (r[1].clone(), r[2].clone())))
+        .collect()
+}
+
+/// Compares `entries --json` of the site at `site` with its truth: every post, no other,
+/// the same URL and the same instant.
+fn assert_matches_truth(site: &Path, truth_file: &Path) {
+    let truth = truth(truth_file);
+    assert!(!truth.is_empty(), "{}", truth_file.display());
+    let out = herald(
+        &root(),
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--now",
+            NOW,
+            "entries",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found = BTreeMap::new();
+    for entry in &entries {
+        let source = Path::new(entry["source"].as_str().unwrap())
+            .strip_prefix(site)
+            .unwrap()
+            .display()
+            .to_string();
+        found.insert(
+            source,
+            (
+                entry["permalink"].as_str().unwrap().to_string(),
+                entry["published"].as_str().unwrap().to_string(),
+            ),
+        );
+    }
+    let mut wrong = Vec::new();
+    for (source, (url, date)) in &truth {
+        match found.get(source) {
+            None => wrong.push(format!("{source}: missing")),
+            Some((got_url, got_date)) => {
+                let same_time = DateTime::parse_from_rfc3339(got_date).unwrap()
+                    == DateTime::parse_from_rfc3339(date).unwrap();
+                if got_url != url || !same_time {
+                    wrong.push(format!(
+                        "{source}: {got_url} {got_date}, truth {url} {date}"
+                    ));
+                }
+            }
+        }
+    }
+    for source in found.keys().filter(|s| !truth.contains_key(*s)) {
+        wrong.push(format!(
+            "{source}: published by herald, not by the generator"
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{}:\n{}",
+        site.display(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn fixture_sites_get_their_generators_urls_and_dates() {
+    let sites = root().join("tests/fixtures/sites");
+    for name in ["hugo", "jekyll", "zola"] {
+        assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
+    }
+}
+
+#[test]
+fn real_blogs_get_their_generators_urls_and_dates() {
+    let sites = root().join("tests/corpus/sites");
+    for name in ["hugo-linkerd", "jekyll-cordova", "zola-rust-osdev"] {
+        assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
+    }
+}
+
+/// A copy of a site to write into.
+fn copy(site: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp")
+        .args([
+            "-r",
+            &format!("{}/.", site.display()),
+            dir.path().to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+#[test]
+fn init_maps_the_site_and_a_dry_run_works_with_what_it_wrote() {
+    for name in [
+        "fixtures/sites/hugo",
+        "fixtures/sites/jekyll",
+        "corpus/sites/zola-rust-osdev",
+    ] {
+        let site = copy(&root().join("tests").join(name));
+        let init = herald(site.path(), &["--now", NOW, "init"]);
+        assert!(init.status.success(), "{name}: {}", stderr(&init));
+        let printed = stdout(&init);
+        assert!(printed.contains(" site; posts in "), "{printed}");
+        assert!(
+            printed.contains("→ base_url = https://"),
+            "{name}: {printed}"
+        );
+        assert!(site.path().join("herald.toml").is_file());
+        let check = herald(site.path(), &["--site", ".", "--now", NOW, "check"]);
+        assert!(check.status.success(), "{name}: {}", stderr(&check));
+        let run = herald(
+            site.path(),
+            &["--site", ".", "--now", NOW, "run", "--dry-run"],
+        );
+        assert!(run.status.success(), "{name}: {}", stderr(&run));
+        assert!(site.path().join("public/atom.xml").is_file());
+        // A second init leaves the maintainer's herald.toml alone.
+        let again = herald(site.path(), &["init"]);
+        assert!(stdout(&again).contains("herald.toml exists: left as it is"));
+    }
+}
+
+#[test]
+fn herald_toml_overrides_what_the_site_says() {
+    let site = copy(&root().join("tests/fixtures/sites/hugo"));
+    std::fs::write(
+        site.path().join("herald.toml"),
+        "title = \"Overridden\"\n\n[feeds]\nlimit = 2\n",
+    )
+    .unwrap();
+    let out = herald(site.path(), &["--site", ".", "--now", NOW, "build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let atom = std::fs::read_to_string(site.path().join("public/atom.xml")).unwrap();
+    assert!(atom.contains("<title>Overridden</title>"), "{atom}");
+    assert_eq!(atom.matches("<entry>").count(), 2);
+    // A typo in herald.toml is an error on its line.
+    std::fs::write(site.path().join("herald.toml"), "[feeds]\nlimt = 2\n").unwrap();
+    let out = herald(site.path(), &["--site", ".", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("herald.toml:2: error: unknown field `limt`")
+            || stderr(&out).contains("/herald.toml:2: error: unknown field `limt`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_generators_config_toml_without_site_says_to_use_site() {
+    for (name, config) in [
+        ("Hugo", "baseURL = 'https://x.org'\ntitle = 'X'\n"),
+        ("Zola", "base_url = 'https://x.org'\ncompile_sass = false\n"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        let out = herald(dir.path(), &["check"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out),
+            format!("config.toml: error: this is a {name} site's configuration, not herald's: run herald with `--site DIR`, DIR being the site's root (herald's own settings then go in DIR/herald.toml)\n")
+        );
+    }
+}
+
+#[test]
+fn an_unknown_permalink_token_is_an_error_not_url_text() {
+    let site = copy(&root().join("tests/fixtures/sites/hugo"));
+    std::fs::write(
+        site.path().join("config/_default/permalinks.yaml"),
+        "page:\n  news: /:year/:sectionname/:slug/\n",
+    )
+    .unwrap();
+    let out = herald(site.path(), &["--site", ".", "--now", NOW, "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: the permalink pattern \"/:year/:sectionname/:slug/\" has a token Hugo does not know: `:sectionname`"),
+        "{}",
+        stderr(&out)
+    );
+}
