@@ -26,6 +26,10 @@ pub struct Entry {
     pub authors: Vec<Author>,
     /// Tags and categories, in front-matter order, without duplicates.
     pub tags: Vec<String>,
+    /// The blog of the site it belongs to: empty for the main one, else that blog's URL
+    /// path below the site (`inside-rust`), where its feeds are written.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub blog: String,
     /// Summary as sanitised HTML.
     pub summary_html: String,
     /// Summary as plain text.

@@ -222,3 +222,81 @@ fn an_unknown_permalink_token_is_an_error_not_url_text() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_second_blog_in_the_site_gets_its_own_feeds_at_its_path() {
+    let site = copy(&root().join("tests/fixtures/sites/zola"));
+    let out = herald(
+        site.path(),
+        &["--site", ".", "--now", NOW, "entries", "--json"],
+    );
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let blog_of =
+        |title: &str| entries.iter().find(|e| e["title"] == title).unwrap()["blog"].clone();
+    assert_eq!(blog_of("Compiler news"), "inside-rust");
+    assert_eq!(
+        blog_of("First post"),
+        serde_json::Value::Null,
+        "the main blog is unnamed"
+    );
+    let built = herald(site.path(), &["--site", ".", "--now", NOW, "build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let main = std::fs::read_to_string(site.path().join("public/atom.xml")).unwrap();
+    let inner = std::fs::read_to_string(site.path().join("public/inside-rust/atom.xml")).unwrap();
+    assert!(main.contains("First post") && !main.contains("Compiler news"));
+    assert!(inner.contains("Compiler news") && !inner.contains("First post"));
+    assert!(
+        inner.contains("href=\"https://zola.example.org/inside-rust/atom.xml\" rel=\"self\""),
+        "{inner}"
+    );
+
+    // In Hugo, herald.toml names the sections that are blogs of their own.
+    let site = copy(&root().join("tests/fixtures/sites/hugo"));
+    std::fs::create_dir_all(site.path().join("content/inside")).unwrap();
+    std::fs::write(
+        site.path().join("content/inside/post.md"),
+        "---\ntitle: Inside post\ndate: 2024-05-01\n---\nx\n",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("herald.toml"), "blogs = [\"inside\"]\n").unwrap();
+    let built = herald(site.path(), &["--site", ".", "--now", NOW, "build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let inner = std::fs::read_to_string(site.path().join("public/inside/rss.xml")).unwrap();
+    assert!(inner.contains("Inside post"));
+    let main = std::fs::read_to_string(site.path().join("public/rss.xml")).unwrap();
+    assert!(!main.contains("Inside post") && main.contains("A bundle"));
+}
+
+#[test]
+fn what_the_generators_accept_herald_accepts() {
+    let site = copy(&root().join("tests/fixtures/sites/jekyll"));
+    std::fs::write(
+        site.path().join("_posts/2024-06-07-bad-date.md"),
+        "---\ntitle: Bad date\ndate: next tuesday\n---\nx\n",
+    )
+    .unwrap();
+    let check = herald(site.path(), &["--site", ".", "--now", NOW, "check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains(
+            "_posts/2024-06-07-bad-date.md:3: warning: cannot read `date: next tuesday` as a date"
+        ) && stderr(&check).contains("the date in the file name is used"),
+        "{}",
+        stderr(&check)
+    );
+    let hugo = copy(&root().join("tests/fixtures/sites/hugo"));
+    std::fs::write(
+        hugo.path().join("content/news/dashes.md"),
+        "------\ntitle: Six dashes\ndate: 2024-05-05\n------\nBody.\n",
+    )
+    .unwrap();
+    let out = herald(
+        hugo.path(),
+        &["--site", ".", "--now", NOW, "entries", "--json"],
+    );
+    assert!(
+        stdout(&out).contains("https://hugo.example.org/site/2024/05/six-dashes/"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -142,7 +142,7 @@ impl Herald {
         );
         let posts = &self.loaded.posts;
         let selection = Selection::of(
-            posts.iter().map(|p| p.tags.as_slice()),
+            posts.iter().map(|p| (p.blog.as_str(), p.tags.as_slice())),
             &self.site.config.feeds,
         );
         let shown: Vec<&Post> = selection.shown().into_iter().map(|i| &posts[i]).collect();

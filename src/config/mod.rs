@@ -52,6 +52,9 @@ pub struct Config {
     pub summary_length: usize,
     /// The largest post file read, in bytes; a larger one is an error.
     pub max_post_bytes: u64,
+    /// Sections (Hugo, Zola) that are blogs of their own, each with its feeds at its URL
+    /// path; Zola sections with `generate_feeds = true` are found without it.
+    pub blogs: Vec<String>,
     /// Site variables for `{{< param X >}}` and `{{ site.X }}`.
     pub params: BTreeMap<String, toml::Value>,
     /// `[feeds]`: which feeds are written, and how.
@@ -91,6 +94,7 @@ impl Default for Config {
             author: None,
             summary_length: 300,
             max_post_bytes: 2_000_000,
+            blogs: Vec::new(),
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),

@@ -13,8 +13,10 @@ use crate::entry::{slug, Author, Entry};
 /// used both to choose the posts worth rendering and to fill the feeds from the entries.
 #[derive(Debug, Default)]
 pub struct Selection {
-    /// The main feed's items.
+    /// The main feed's items: the main blog's.
     pub all: Vec<usize>,
+    /// The feeds of the site's other blogs, by blog path, each at that path.
+    pub blogs: Vec<(String, Vec<usize>)>,
     /// One feed per tag (only with `per_tag`), in the order of their folders' names.
     pub tags: Vec<TagFeed>,
 }
@@ -32,16 +34,26 @@ pub struct TagFeed {
 }
 
 impl Selection {
-    /// Selects from items given newest first by their tags: the first `limit` (0: all) for the
-    /// main feed and, with `per_tag`, the first `limit` carrying each tag.
-    pub fn of<'t>(tags: impl IntoIterator<Item = &'t [String]>, config: &FeedConfig) -> Selection {
+    /// Selects from items given newest first by their blog and tags: the first `limit` (0:
+    /// all) of the main blog for the main feed, of each other blog for its feed and, with
+    /// `per_tag`, the first `limit` carrying each tag.
+    pub fn of<'t>(
+        items: impl IntoIterator<Item = (&'t str, &'t [String])>,
+        config: &FeedConfig,
+    ) -> Selection {
         let shown = |count: usize| config.limit == 0 || count < config.limit;
         let mut selection = Selection::default();
         // By the tag in lower case: its spellings and its items.
         let mut by_tag: BTreeMap<String, (Vec<&str>, Vec<usize>)> = BTreeMap::new();
-        for (i, item_tags) in tags.into_iter().enumerate() {
-            if shown(selection.all.len()) {
-                selection.all.push(i);
+        let mut by_blog: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, (blog, item_tags)) in items.into_iter().enumerate() {
+            let feed = if blog.is_empty() {
+                &mut selection.all
+            } else {
+                by_blog.entry(blog).or_default()
+            };
+            if shown(feed.len()) {
+                feed.push(i);
             }
             if config.per_tag {
                 let mut seen: Vec<String> = Vec::new();
@@ -79,6 +91,10 @@ impl Selection {
             });
         }
         selection.tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+        selection.blogs = by_blog
+            .into_iter()
+            .map(|(blog, items)| (blog.to_string(), items))
+            .collect();
         selection
     }
 
@@ -88,6 +104,7 @@ impl Selection {
             .all
             .iter()
             .chain(self.tags.iter().flat_map(|t| &t.items))
+            .chain(self.blogs.iter().flat_map(|(_, items)| items))
             .copied()
             .collect();
         shown.sort_unstable();
@@ -139,7 +156,7 @@ impl Feed<'_> {
 /// Every feed to write: its path below the output directory, its format and its entries.
 pub(crate) fn plan<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(PathBuf, Format, Feed<'a>)> {
     let selection = Selection::of(
-        entries.iter().map(|e| e.tags.as_slice()),
+        entries.iter().map(|e| (e.blog.as_str(), e.tags.as_slice())),
         &site.config.feeds,
     );
     let pick = |items: &[usize]| items.iter().map(|&i| &entries[i]).collect::<Vec<_>>();
@@ -151,6 +168,10 @@ pub(crate) fn plan<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(PathBuf, Fo
         &site.config.title,
         &mut feeds,
     );
+    for (blog, items) in &selection.blogs {
+        let title = format!("{}: {blog}", site.config.title);
+        plan_set(site, pick(items), Path::new(blog), &title, &mut feeds);
+    }
     for tag in &selection.tags {
         let dir = Path::new("tags").join(&tag.slug);
         let title = format!("{}: {}", site.config.title, tag.name);
@@ -206,7 +227,7 @@ mod tests {
             limit: 0,
             ..FeedConfig::default()
         };
-        let selection = Selection::of(items.iter().map(Vec::as_slice), &config);
+        let selection = Selection::of(items.iter().map(|t| ("", t.as_slice())), &config);
         let feeds: Vec<(&str, &str, Vec<usize>)> = selection
             .tags
             .iter()
@@ -221,5 +242,29 @@ mod tests {
                 ("Rust", "rust", vec![4]),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod blog_tests {
+    use super::*;
+
+    #[test]
+    fn each_blog_has_its_own_feed_and_the_main_feed_only_its_own() {
+        let items: Vec<(&str, Vec<String>)> = vec![
+            ("", vec![]),
+            ("inside-rust", vec![]),
+            ("", vec![]),
+            ("inside-rust", vec![]),
+            ("inside-rust", vec![]),
+        ];
+        let config = FeedConfig {
+            limit: 2,
+            ..FeedConfig::default()
+        };
+        let selection = Selection::of(items.iter().map(|(b, t)| (*b, t.as_slice())), &config);
+        assert_eq!(selection.all, [0, 2]);
+        assert_eq!(selection.blogs, [("inside-rust".to_string(), vec![1, 3])]);
+        assert_eq!(selection.shown(), [0, 1, 2, 3]);
     }
 }

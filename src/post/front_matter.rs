@@ -49,16 +49,23 @@ enum Format {
 
 /// Finds the front matter's delimiters: (format, front-matter text, body, body's first line).
 fn cut(text: &str) -> Result<(Option<Format>, &str, &str, usize), LineError> {
+    // A line of three or more dashes opens and closes YAML, as Hugo reads it (`------`).
+    let dashes = |line: &str| line.len() >= 3 && line.bytes().all(|b| b == b'-');
     let first_line = text.lines().next().unwrap_or("");
-    let (format, open, closers): (Format, &str, &[&str]) = match first_line.trim_end() {
-        "---" => (Format::Yaml, "---", &["---", "..."]),
-        "+++" => (Format::Toml, "+++", &["+++"]),
+    let opener = first_line.trim_end();
+    let (format, open) = match opener {
+        "+++" => (Format::Toml, "+++"),
+        line if dashes(line) => (Format::Yaml, line),
         _ => return Ok((None, "", text, 1)),
+    };
+    let closes = |line: &str| match format {
+        Format::Toml => line == "+++",
+        Format::Yaml => dashes(line) || line == "...",
     };
     let start = first_line.len() + 1;
     let mut offset = start.min(text.len());
     for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
-        if closers.contains(&line.trim_end()) {
+        if closes(line.trim_end()) {
             let front_text = &text[start.min(text.len())..offset];
             let body_start = (offset + line.len()).min(text.len());
             return Ok((Some(format), front_text, &text[body_start..], line_no + 1));
@@ -157,6 +164,18 @@ mod tests {
         assert_eq!(s.front["date"], "2020-01-02T03:04:05Z");
         assert_eq!(s.body, "x");
         assert_eq!(key_line(&s, "date"), 3);
+    }
+
+    #[test]
+    fn more_dashes_open_and_close_yaml_as_in_hugo() {
+        for text in [
+            "------\ntitle: x\n------\nbody",
+            "------\ntitle: x\n---\nbody",
+        ] {
+            let split = split(text).unwrap();
+            assert_eq!(split.front["title"], "x");
+            assert_eq!(split.body, "body");
+        }
     }
 
     #[test]

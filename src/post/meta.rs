@@ -47,6 +47,8 @@ pub struct Post {
     pub expired: bool,
     /// The section (Hugo) or first folder it is in, empty at the top.
     pub section: String,
+    /// The blog it belongs to (see [`crate::entry::Entry::blog`]).
+    pub blog: String,
     /// Front-matter summary and the line it is on.
     pub(crate) excerpt: Option<(String, usize)>,
     /// Front-matter keys herald does not interpret.
@@ -149,7 +151,10 @@ pub(super) fn post_from(
         )?,
         Some(facts) => joined_url(site, split, &facts.path)?,
     };
-    let mut warnings = Vec::new();
+    let mut warnings = facts
+        .as_ref()
+        .map(|f| f.warnings.clone())
+        .unwrap_or_default();
     let id = match front.get("id").and_then(scalar) {
         Some(id) => {
             checked_id(&id).map_err(|message| (key_line(split, "id"), message))?;
@@ -203,10 +208,28 @@ pub(super) fn post_from(
         future_ok: facts.as_ref().is_some_and(|f| f.future_ok),
         expired: facts.as_ref().is_some_and(|f| f.expired),
         section: at.section().to_string(),
+        blog: blog_of(site, at),
         excerpt,
         extra,
         warnings,
     })
+}
+
+/// The blog a post belongs to: the deepest of the site's blogs (`blogs`, and Zola sections
+/// with their own feeds) whose folder holds it; empty for the main blog.
+fn blog_of(site: &Site, at: &Located) -> String {
+    let mut blogs: Vec<&str> = site.config.blogs.iter().map(String::as_str).collect();
+    if let Rules::Zola(rules) = &site.config.rules {
+        blogs.extend(rules.feed_sections.iter().map(String::as_str));
+    }
+    let folder = at.dirs.join("/");
+    blogs
+        .into_iter()
+        .map(|b| b.trim_matches('/'))
+        .filter(|b| !b.is_empty() && (folder == *b || folder.starts_with(&format!("{b}/"))))
+        .max_by_key(|b| b.len())
+        .unwrap_or("")
+        .to_string()
 }
 
 /// herald's own date rule: `date` or `publishDate`, else the file name's date.

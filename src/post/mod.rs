@@ -71,11 +71,12 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     }
     // Hugo: only the blog sections' pages are posts.
     if let Rules::Hugo(rules) = &site.config.rules {
-        let sections = if rules.sections.is_empty() {
+        let mut sections: Vec<String> = if rules.sections.is_empty() {
             busiest_section(&posts).into_iter().collect()
         } else {
             rules.sections.clone()
         };
+        sections.extend(site.config.blogs.iter().cloned());
         posts.retain(|p| sections.contains(&p.section));
     }
     loaded.files = posts.len() + load_errors;
@@ -281,6 +282,7 @@ impl<'a> Renderer<'a> {
             updated: post.updated,
             authors: post.authors.clone(),
             tags: post.tags.clone(),
+            blog: post.blog.clone(),
             words: content_text.split_whitespace().count(),
             summary_html,
             summary_text,

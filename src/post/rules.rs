@@ -26,6 +26,8 @@ pub(crate) struct Facts {
     pub future_ok: bool,
     /// Past its expiry date (Hugo's `expiryDate`).
     pub expired: bool,
+    /// Warnings with their lines (a date that could not be read, so the file name's is used).
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// Why a file is not a post: an error, or not a post at all (a Zola page without a date).
@@ -71,6 +73,27 @@ fn front_date(
     Ok(None)
 }
 
+/// Like [`front_date`], but a date that cannot be read falls back to the file name's date,
+/// as the generators do, with a warning.
+fn front_date_or_name(
+    site: &Site,
+    split: &Split<'_>,
+    keys: &[&str],
+    name_date: Option<chrono::NaiveDate>,
+    warnings: &mut Vec<(usize, String)>,
+) -> Result<Option<(DateTime<FixedOffset>, usize)>, LineError> {
+    match (front_date(site, split, keys), name_date) {
+        (Err((line, message)), Some(date)) => {
+            warnings.push((
+                line,
+                format!("{message}; the date in the file name is used"),
+            ));
+            Ok(Some((midnight(date, site), line)))
+        }
+        (result, _) => result,
+    }
+}
+
 fn midnight(date: chrono::NaiveDate, site: &Site) -> DateTime<FixedOffset> {
     in_zone(date.and_time(NaiveTime::MIN), site.tz)
 }
@@ -87,14 +110,30 @@ pub(crate) fn hugo(
 ) -> Result<Facts, NotPost> {
     let front = &split.front;
     let filename = at.bundle.clone().unwrap_or_else(|| stem(at));
-    let (published, date_line) = match front_date(site, split, &["date", "publishDate", "lastmod"])?
-    {
-        Some(found) => found,
-        None => match date_from_file_name(&filename) {
-            Some((date, _)) => (midnight(date, site), split.front_line),
-            None => return Err(NotPost::Page),
-        },
-    };
+    let mut warnings = Vec::new();
+    let name_date = date_from_file_name(&filename).map(|(d, _)| d);
+    // `[frontmatter] date`: front-matter keys, and `:filename` for the file name's date.
+    let keys: Vec<&str> = rules
+        .date_keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !k.starts_with(':'))
+        .collect();
+    let by_name = rules.date_keys.is_empty()
+        || rules
+            .date_keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(":filename"))
+        || rules.date_keys == ["date", "publishDate", "lastmod"];
+    let name_date = name_date.filter(|_| by_name);
+    let (published, date_line) =
+        match front_date_or_name(site, split, &keys, name_date, &mut warnings)? {
+            Some(found) => found,
+            None => match date_from_file_name(&filename) {
+                Some((date, _)) => (midnight(date, site), split.front_line),
+                None => return Err(NotPost::Page),
+            },
+        };
     let slug = front.get("slug").and_then(scalar).filter(|s| !s.is_empty());
     let path = match front.get("url").and_then(scalar) {
         Some(url) => format!("/{}", url.trim_start_matches('/')),
@@ -151,6 +190,7 @@ pub(crate) fn hugo(
         draft: truthy(front, "draft"),
         future_ok: rules.build_future,
         expired: !rules.build_expired && expiry.is_some_and(|(d, _)| d.to_utc() < now),
+        warnings,
     })
 }
 
@@ -166,18 +206,22 @@ pub(crate) fn jekyll(
     let front = &split.front;
     let stem = stem(at);
     let from_name = date_from_file_name(&stem);
-    let (published, date_line) = match front_date(site, split, &["date"])? {
-        Some((date, line)) => (date.with_timezone(&site.tz).fixed_offset(), line),
-        None => match from_name {
-            Some((date, _)) => (midnight(date, site), split.front_line),
-            None => {
-                return Err(NotPost::Error((
-                    1,
-                    "a Jekyll post's file name starts with its date: YYYY-MM-DD-title.md".into(),
-                )))
-            }
-        },
-    };
+    let mut warnings = Vec::new();
+    let name_date = from_name.map(|(d, _)| d);
+    let (published, date_line) =
+        match front_date_or_name(site, split, &["date"], name_date, &mut warnings)? {
+            Some((date, line)) => (date.with_timezone(&site.tz).fixed_offset(), line),
+            None => match from_name {
+                Some((date, _)) => (midnight(date, site), split.front_line),
+                None => {
+                    return Err(NotPost::Error((
+                        1,
+                        "a Jekyll post's file name starts with its date: YYYY-MM-DD-title.md"
+                            .into(),
+                    )))
+                }
+            },
+        };
     let name = from_name
         .map_or(stem.as_str(), |(_, rest)| rest)
         .to_string();
@@ -252,6 +296,7 @@ pub(crate) fn jekyll(
         draft: unpublished && !rules.unpublished,
         future_ok: rules.future,
         expired: false,
+        warnings,
     })
 }
 
@@ -267,13 +312,16 @@ pub(crate) fn zola(
     let front = &split.front;
     let name = at.bundle.clone().unwrap_or_else(|| stem(at));
     let from_name = date_from_file_name(&name);
-    let (published, date_line) = match front_date(site, split, &["date"])? {
-        Some(found) => found,
-        None => match from_name {
-            Some((date, _)) => (midnight(date, site), split.front_line),
-            None => return Err(NotPost::Page),
-        },
-    };
+    let mut warnings = Vec::new();
+    let name_date = from_name.map(|(d, _)| d);
+    let (published, date_line) =
+        match front_date_or_name(site, split, &["date"], name_date, &mut warnings)? {
+            Some(found) => found,
+            None => match from_name {
+                Some((date, _)) => (midnight(date, site), split.front_line),
+                None => return Err(NotPost::Page),
+            },
+        };
     let name = from_name
         .map_or(name.as_str(), |(_, rest)| rest)
         .to_string();
@@ -303,6 +351,7 @@ pub(crate) fn zola(
         draft: truthy(front, "draft"),
         future_ok: true,
         expired: false,
+        warnings,
     })
 }
 

@@ -169,6 +169,7 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         build_expired: flag("buildExpired"),
         lowercase_paths: !flag("disablePathToLower"),
         remove_path_accents: flag("removePathAccents"),
+        date_keys: date_keys(get(&config, "frontmatter").and_then(|f| get(f, "date"))),
     });
     Ok(generated)
 }
@@ -206,4 +207,23 @@ fn permalinks(value: Option<&Value>) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|(section, pattern)| Some((section.clone(), text(pattern)?)))
         .collect()
+}
+
+/// `[frontmatter] date` with `:default` expanded; Hugo's default without it.
+fn date_keys(value: Option<&Value>) -> Vec<String> {
+    let default = ["date", "publishDate", "lastmod"]
+        .map(String::from)
+        .to_vec();
+    let Some(Value::Array(items)) = value else {
+        return default;
+    };
+    let mut keys = Vec::new();
+    for item in items.iter().filter_map(text) {
+        if item.eq_ignore_ascii_case(":default") {
+            keys.extend(default.iter().cloned());
+        } else {
+            keys.push(item);
+        }
+    }
+    keys
 }

@@ -36,6 +36,9 @@ pub struct HugoRules {
     pub lowercase_paths: bool,
     /// `removePathAccents`: `é` becomes `e` in URL paths.
     pub remove_path_accents: bool,
+    /// `[frontmatter] date`: where a post's date comes from, in order (front-matter keys,
+    /// and `:filename` for a `YYYY-MM-DD-` file name).
+    pub date_keys: Vec<String>,
 }
 
 /// Jekyll: `permalink`, `future`, `unpublished`.
@@ -54,6 +57,9 @@ pub struct JekyllRules {
 pub struct ZolaRules {
     /// `[slugify] paths`.
     pub slugify: Slugify,
+    /// Sections whose `_index.md` sets `generate_feeds` (or `generate_feed`): blogs of
+    /// their own, as paths below the content folder (`inside-rust`).
+    pub feed_sections: Vec<String>,
 }
 
 /// Zola's `slugify` modes.

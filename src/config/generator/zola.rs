@@ -14,7 +14,7 @@ pub(super) fn detect(root: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file() && read_value(p).is_ok_and(|v| get(&v, "base_url").is_some()))
 }
 
-pub(super) fn read(_root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic>> {
+pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     let config = read_value(file).map_err(|d| vec![d])?;
     let mut generated = Generated {
         generator: "zola",
@@ -52,6 +52,43 @@ pub(super) fn read(_root: &Path, file: &Path) -> Result<Generated, Vec<Diagnosti
         Some("off") => Slugify::Off,
         _ => Slugify::On,
     };
-    generated.rules = Rules::Zola(ZolaRules { slugify });
+    let content = root.join("content");
+    generated.rules = Rules::Zola(ZolaRules {
+        slugify,
+        feed_sections: feed_sections(&content, &content),
+    });
     Ok(generated)
+}
+
+/// The sections below `dir` whose `_index.md` front matter turns their own feeds on.
+fn feed_sections(content: &Path, dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for sub in dirs {
+        let index = sub.join("_index.md");
+        let front = std::fs::read_to_string(&index).ok().and_then(|text| {
+            let rest = text.strip_prefix("+++")?;
+            let end = rest.find("\n+++")?;
+            rest[..end].parse::<toml::Table>().ok()
+        });
+        let feeds = front.is_some_and(|f| {
+            ["generate_feeds", "generate_feed"]
+                .iter()
+                .any(|k| f.get(*k).and_then(toml::Value::as_bool) == Some(true))
+        });
+        if feeds {
+            if let Ok(relative) = sub.strip_prefix(content) {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        found.extend(feed_sections(content, &sub));
+    }
+    found
 }
