@@ -8,7 +8,8 @@ CORPUS_DIR holds hugo-linkerd/, zola-rust-osdev/, jekyll-cordova/ with their
 <name>-truth.csv (source,url,date,title) and <name>-unpublished.txt, and flink-hugo/,
 flink-jekyll/ with <name>-permalinks.csv (file,url). The Flink blogs are laid out as the
 sites they were (content/posts/ beside Hugo's config.toml; _posts/ beside _config.yml) in a
-temporary folder. Each site is also copied before `herald init` and `run --dry-run` run in it,
+temporary folder; the one page of the real Flink site that a post links to with `relref`
+(content/downloads.md) stands in by name. Each site is also copied before `herald init` and `run --dry-run` run in it,
 so the corpus is never written to. Prints one table row per blog and every miss; exits 1
 when a blog is under 99.5% or `check`, `init` or `run --dry-run` fails.
 """
@@ -44,6 +45,10 @@ def layout(corpus, name, scratch):
                 shutil.copy(src, root)
             elif f.endswith(".md"):
                 shutil.copy(src, os.path.join(root, "content", "posts"))
+        # The corpus holds the posts only; the real site's page that a post links to with
+        # `relref` stands in by name, as the site has it.
+        with open(os.path.join(root, "content", "downloads.md"), "w") as page:
+            page.write("---\ntitle: Downloads\n---\nThe site's downloads page.\n")
         return root, lambda source: "content/posts/" + source
     if name == "flink-jekyll":
         root = os.path.join(scratch, name)

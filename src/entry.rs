@@ -136,3 +136,56 @@ pub fn slug(text: &str) -> String {
     }
     out
 }
+
+/// What RFC 3986 (and so the W3C Feed Validation Service) rejects in a URL that every URL
+/// herald writes must avoid: characters a URI may not hold (a space, `"<>\\^`{|}`, control
+/// characters), `[` or `]` outside an IPv6 host, and a `%` not followed by two hex digits.
+pub fn uri_problem(url: &str) -> Option<String> {
+    let authority_end = url
+        .find("://")
+        .map(|at| {
+            at + 3
+                + url[at + 3..]
+                    .find(['/', '?', '#'])
+                    .unwrap_or(url.len() - at - 3)
+        })
+        .unwrap_or(0);
+    let bytes = url.as_bytes();
+    for (i, c) in url.char_indices() {
+        let bad = match c {
+            '[' | ']' => i >= authority_end,
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => true,
+            '%' => {
+                !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            }
+            c => c.is_control(),
+        };
+        if bad {
+            return Some(format!(
+                "{url:?} holds {c:?}, which a URL may not hold there (RFC 3986)"
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_that_rfc_3986_rejects() {
+        assert_eq!(uri_problem("https://x.org/a/b?c=1#d"), None);
+        assert_eq!(uri_problem("http://[::1]:8080/a"), None);
+        assert_eq!(uri_problem("https://x.org/a%20b"), None);
+        for bad in [
+            "https://x.org/a[1]/",
+            "https://x.org/a b",
+            "https://x.org/%zz",
+            "https://x.org/a|b",
+        ] {
+            assert!(uri_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -9,11 +9,6 @@ use std::path::Path;
 use common::{corpus, herald, root, stderr, stdout};
 use herald::markup::{each_token, Token};
 
-/// Posts whose content still holds an unexpanded shortcode, with the open issue that fixes
-/// them: an indented `{{< / highlight >}}` opens a Markdown code block that never closes,
-/// and the shortcodes after it are left as they were written (issue 12).
-const KNOWN_UNEXPANDED: &[(&str, &str)] = &[("flink-hugo", "2015-02-09-streaming-example.md")];
-
 fn real_permalinks(csv: &Path) -> HashMap<String, String> {
     std::fs::read_to_string(csv)
         .unwrap()
@@ -55,18 +50,7 @@ fn check_corpus(name: &str) {
         }
         for field in ["summary_html", "content_html"] {
             let html = entry[field].as_str().unwrap();
-            let what = format!("{file} {field}");
-            if KNOWN_UNEXPANDED.contains(&(name, file)) && field == "content_html" {
-                // Still broken: fails the check today, and this line fails once it is fixed,
-                // so the exception cannot outlive the bug.
-                let caught = std::panic::catch_unwind(|| assert_clean_html(html, &what)).is_err();
-                assert!(
-                    caught,
-                    "{file} is clean now: remove it from KNOWN_UNEXPANDED"
-                );
-            } else {
-                assert_clean_html(html, &what);
-            }
+            assert_clean_html(html, &format!("{file} {field}"));
         }
         assert_clean_text(entry["title"].as_str().unwrap(), file);
     }
@@ -151,6 +135,56 @@ fn flink_hugo_corpus_loads_with_real_permalinks_and_clean_html() {
 #[test]
 fn flink_jekyll_corpus_loads_with_real_permalinks_and_clean_html() {
     check_corpus("flink-jekyll");
+}
+
+#[test]
+fn the_streaming_post_renders_its_docs_links_outside_code() {
+    // An indented `{{< / highlight >}}` once left an indented fence open: 110 lines of
+    // prose and three `{{< param DocsBaseUrl >}}` links went into one <pre>.
+    let out = herald(
+        &root(),
+        &[
+            "--config",
+            "tests/fixtures/flink-hugo.toml",
+            "entries",
+            "--json",
+        ],
+    );
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let post = entries
+        .iter()
+        .find(|e| {
+            e["source"]
+                .as_str()
+                .unwrap()
+                .ends_with("2015-02-09-streaming-example.md")
+        })
+        .unwrap();
+    let html = post["content_html"].as_str().unwrap();
+    let (prose, tags) = read(html);
+    let docs_links = tags
+        .iter()
+        .filter(|(name, attrs)| {
+            name == "a"
+                && attrs.iter().any(|(k, v)| {
+                    k == "href"
+                        && v.starts_with("https://nightlies.apache.org/flink/flink-docs-master/")
+                })
+        })
+        .count();
+    let source =
+        std::fs::read_to_string(corpus().join("flink-hugo/2015-02-09-streaming-example.md"))
+            .unwrap();
+    let written = source.matches("{{< param DocsBaseUrl >}}").count();
+    assert_eq!(written, 6);
+    assert_eq!(
+        docs_links, written,
+        "every DocsBaseUrl link is a link: {html}"
+    );
+    assert!(
+        prose.contains("Flink, of course, has support for reading in streams"),
+        "prose outside code"
+    );
 }
 
 #[test]

@@ -290,3 +290,18 @@ fn a_full_outbox_leaves_no_partial_message() {
     .unwrap();
     assert!(eml.contains("Message-ID: <2020-W36.digest@blog.example.org>"));
 }
+
+#[test]
+fn a_permalink_with_characters_a_url_may_not_hold_is_an_error_on_its_line() {
+    let post = b"---\ntitle: Brackets\ndate: 2020-09-02\nurl: /notes/a[1]/\n---\nx\n";
+    let site = site_with(&[
+        ("2020-09-01-good.md", GOOD),
+        ("2020-09-02-brackets.md", post),
+    ]);
+    let out = herald(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "posts/2020-09-02-brackets.md:4: error: the permalink \"https://blog.example.org/notes/a[1]/\" holds '[', which a URL may not hold there (RFC 3986)\n"
+    );
+}

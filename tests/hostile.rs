@@ -183,10 +183,10 @@ fn front_matter_variants_all_load() {
 fn unknown_shortcode_is_a_warning_with_its_line() {
     let (code, out, err) = check_with(
         "2020-09-02-sc.md",
-        b"---\ntitle: S\n---\n\nText {{< gist abc >}} more.\n",
+        b"---\ntitle: S\n---\n\nText {{< mytheme abc >}} more.\n",
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(err.trim(), "posts/2020-09-02-sc.md:5: warning: unknown shortcode `gist`: tags removed, inner text kept");
+    assert_eq!(err.trim(), "posts/2020-09-02-sc.md:5: warning: unknown shortcode `mytheme` in `{{< mytheme abc >}}`: tags removed, inner text kept");
     assert_eq!(out, "2 posts, 0 errors, 1 warnings\n");
 }
 

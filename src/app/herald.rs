@@ -80,7 +80,8 @@ impl Herald {
 
     fn render(&self, posts: &[&Post], report: &mut Report) -> Vec<Entry> {
         let started = std::time::Instant::now();
-        let (entries, diagnostics) = Renderer::new(&self.site).render_all(posts);
+        let (entries, diagnostics) =
+            Renderer::new(&self.site, &self.loaded.posts).render_all(posts);
         tracing::info!(
             "rendered {} posts in {:?}",
             entries.len(),

@@ -300,6 +300,8 @@ fn absolute(found: &mut Found, what: &str, value: Option<&str>) {
         Some(v) => {
             if Url::parse(v).is_err() {
                 found.push(format!("{what} {v:?} is not an absolute URL"));
+            } else if let Some(problem) = crate::entry::uri_problem(v) {
+                found.push(format!("{what} {problem}"));
             }
         }
     }

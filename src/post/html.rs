@@ -77,10 +77,48 @@ impl Sanitizer {
     /// Cleans HTML, making every URL absolute against `bases`.
     pub(crate) fn clean(&self, html: &str, bases: &Bases) -> String {
         BASES.with(|b| *b.borrow_mut() = Some(bases.clone()));
-        let clean = self.html.clean(&strip_xml_forbidden(html)).to_string();
+        // `<noscript>` holds what a reader without scripts should see (a lazy-loaded
+        // image): feed readers and mail clients run no scripts, so its content stays.
+        let html = if html.contains("<noscript") || html.contains("<NOSCRIPT") {
+            Cow::Owned(unwrap_noscript(html))
+        } else {
+            Cow::Borrowed(html)
+        };
+        let clean = self.html.clean(&strip_xml_forbidden(&html)).to_string();
         BASES.with(|b| *b.borrow_mut() = None);
         clean
     }
+}
+
+/// Removes `<noscript>` and `</noscript>` tags, keeping what they hold.
+fn unwrap_noscript(html: &str) -> String {
+    // ASCII lower-casing keeps byte offsets, so one search serves both strings.
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("noscript") {
+        let at = from + found;
+        from = at + "noscript".len();
+        let lt = if lower[..at].ends_with("</") {
+            at - 2
+        } else if lower[..at].ends_with('<') {
+            at - 1
+        } else {
+            continue;
+        };
+        if lt < copied {
+            continue;
+        }
+        let Some(gt) = lower[at..].find('>') else {
+            break;
+        };
+        out.push_str(&html[copied..lt]);
+        copied = at + gt + 1;
+        from = copied;
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// Plain text of a piece of HTML that may hold markup and entities (a title, a name).

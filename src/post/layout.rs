@@ -19,6 +19,8 @@ pub(crate) struct Located {
     pub bundle: Option<String>,
     /// Jekyll: the categories of the folders above `_posts`.
     pub categories: Vec<String>,
+    /// The file's path below the content folder, with `/` (`posts/x.md`).
+    pub rel: String,
 }
 
 impl Located {
@@ -37,7 +39,8 @@ pub(crate) fn locate(rules: &Rules, content: &Path, paths: Vec<PathBuf>) -> Vec<
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect()
     };
-    match rules {
+    let rel_of = |path: &Path| relative(path).join("/");
+    let located: Vec<Located> = match rules {
         Rules::Herald => paths
             .into_iter()
             .map(|path| Located {
@@ -56,6 +59,7 @@ pub(crate) fn locate(rules: &Rules, content: &Path, paths: Vec<PathBuf>) -> Vec<
                     dirs: Vec::new(),
                     bundle: None,
                     categories,
+                    rel: String::new(),
                 })
             })
             .collect(),
@@ -87,9 +91,17 @@ pub(crate) fn locate(rules: &Rules, content: &Path, paths: Vec<PathBuf>) -> Vec<
                         dirs,
                         bundle,
                         categories: Vec::new(),
+                        rel: String::new(),
                     })
                 })
                 .collect()
         }
-    }
+    };
+    located
+        .into_iter()
+        .map(|mut at| {
+            at.rel = rel_of(&at.path);
+            at
+        })
+        .collect()
 }

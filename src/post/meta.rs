@@ -49,6 +49,8 @@ pub struct Post {
     pub section: String,
     /// The blog it belongs to (see [`crate::entry::Entry::blog`]).
     pub blog: String,
+    /// Its path below the content folder (`posts/x.md`), the name links use.
+    pub rel: String,
     /// Front-matter summary and the line it is on.
     pub(crate) excerpt: Option<(String, usize)>,
     /// Front-matter keys herald does not interpret.
@@ -209,6 +211,7 @@ pub(super) fn post_from(
         expired: facts.as_ref().is_some_and(|f| f.expired),
         section: at.section().to_string(),
         blog: blog_of(site, at),
+        rel: at.rel.clone(),
         excerpt,
         extra,
         warnings,
@@ -314,12 +317,16 @@ fn joined_url(site: &Site, split: &Split<'_>, path: &str) -> Result<Url, LineErr
     } else {
         path.to_string()
     };
-    Url::parse(&joined).map_err(|e| {
+    let url = Url::parse(&joined).map_err(|e| {
         (
             key_line(split, "url"),
             format!("permalink {joined:?} is not a URL: {e}"),
         )
-    })
+    })?;
+    match crate::entry::uri_problem(url.as_str()) {
+        Some(problem) => Err((key_line(split, "url"), format!("the permalink {problem}"))),
+        None => Ok(url),
+    }
 }
 
 /// A front-matter `id` becomes the feeds' entry id (RSS guid, Atom id, JSON id): it must

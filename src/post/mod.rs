@@ -6,6 +6,7 @@ mod dates;
 mod front_matter;
 mod html;
 mod layout;
+mod links;
 mod markdown;
 mod meta;
 mod permalink;
@@ -192,14 +193,19 @@ fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
 pub struct Renderer<'a> {
     site: &'a Site,
     sanitizer: Sanitizer,
+    index: links::Index,
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer for one site.
-    pub fn new(site: &'a Site) -> Renderer<'a> {
+    /// A renderer for one site whose posts are `posts` (every one, for links between them).
+    pub fn new(site: &'a Site, posts: &[Post]) -> Renderer<'a> {
+        // With a generator's rules the whole site is known: links to its other pages too.
+        let pages = (!matches!(site.config.rules, Rules::Herald))
+            .then(|| (site.base().to_string(), site.posts_dir()));
         Renderer {
             site,
             sanitizer: Sanitizer::new(),
+            index: links::Index::of(posts, pages),
         }
     }
 
@@ -236,9 +242,20 @@ impl<'a> Renderer<'a> {
             .map_err(|(line, message)| Diagnostic::error(&post.path, line, message))?;
         let path = &post.path;
         let mut html_of = |markdown: &str, first_line: usize| -> Result<_, Diagnostic> {
-            let expanded = shortcodes::expand(markdown, self.site);
-            for (line, message) in expanded.warnings {
-                warnings.push(Diagnostic::warning(path, first_line + line, message));
+            let page = shortcodes::Page {
+                site: self.site,
+                title: &post.title,
+                params: &post.extra,
+                index: &self.index,
+            };
+            let expanded = shortcodes::expand(markdown, &page);
+            for (line, severity, message) in expanded.warnings {
+                warnings.push(Diagnostic::new(
+                    path,
+                    Some(first_line + line),
+                    severity,
+                    message,
+                ));
             }
             let render = |markdown: &str| {
                 let html = markdown::render(markdown).map_err(|(line, message)| {

@@ -1,0 +1,108 @@
+//! Links between posts: every post by each name another post may use for it (Hugo's
+//! `ref`/`relref` paths, Jekyll's `post_url` and `link`, Zola's `@/` paths), to its real URL.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::meta::Post;
+
+/// Every loaded post by the names links use for it, and the site's other pages.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    urls: HashMap<String, String>,
+    /// The site's base URL and content folder (with `--site`), for links to pages and
+    /// sections that are not posts: they exist when their file does.
+    pages: Option<(String, PathBuf)>,
+}
+
+impl Index {
+    /// The index of `posts`; `pages` is the site's base URL and content folder.
+    pub(crate) fn of(posts: &[Post], pages: Option<(String, PathBuf)>) -> Index {
+        let mut urls = HashMap::new();
+        for post in posts {
+            let url = post.permalink.to_string();
+            let stem = post
+                .path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            for key in [post.rel.clone(), normal(&post.rel), stem] {
+                if !key.is_empty() {
+                    urls.entry(key).or_insert_with(|| url.clone());
+                }
+            }
+        }
+        Index { urls, pages }
+    }
+
+    /// Whether links whose target is not found are errors: only when the whole site is
+    /// known (with `--site`).
+    pub(crate) fn knows_the_site(&self) -> bool {
+        self.pages.is_some()
+    }
+
+    /// The URL of the post a link names (`posts/x.md`, `/posts/x`, `x`, `2020-09-04-x`),
+    /// with its `#anchor`; `None` when no post has that name.
+    pub(crate) fn url(&self, target: &str) -> Option<String> {
+        let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let path = path.trim();
+        let found = self
+            .urls
+            .get(path)
+            .or_else(|| self.urls.get(&normal(path)))
+            .or_else(|| {
+                let last = normal(path);
+                let last = last.rsplit('/').next().unwrap_or("");
+                self.urls.get(last)
+            })
+            .cloned()
+            .or_else(|| self.page_url(path))?;
+        Some(if anchor.is_empty() {
+            found
+        } else {
+            format!("{found}#{anchor}")
+        })
+    }
+}
+
+impl Index {
+    /// A page or section of the site that is not a post, when its file exists: its URL is
+    /// its path below the content folder.
+    fn page_url(&self, path: &str) -> Option<String> {
+        let (base, content) = self.pages.as_ref()?;
+        let relative = path.trim_start_matches("./").trim_start_matches('/');
+        let exists = [
+            relative.to_string(),
+            format!("{relative}.md"),
+            format!("{relative}/index.md"),
+            format!("{relative}/_index.md"),
+        ]
+        .iter()
+        .any(|candidate| content.join(candidate).is_file());
+        if !exists {
+            return None;
+        }
+        let path = normal(relative);
+        Some(if path.is_empty() {
+            format!("{base}/")
+        } else {
+            format!("{base}/{}/", path.to_lowercase())
+        })
+    }
+}
+
+/// A content path as links write it: no leading `/` or `./`, no `.md`, no `/index` or
+/// `/_index`.
+fn normal(path: &str) -> String {
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let path = path
+        .strip_suffix(".md")
+        .or_else(|| path.strip_suffix(".markdown"))
+        .unwrap_or(path);
+    let path = path
+        .strip_suffix("/index")
+        .or_else(|| path.strip_suffix("/_index"))
+        .unwrap_or(path);
+    path.trim_end_matches('/').to_string()
+}
