@@ -312,13 +312,27 @@ impl Site {
 
     /// Looks up a site parameter by name, case-insensitively as Hugo does.
     pub fn param(&self, name: &str) -> Option<String> {
-        let value = self.config.params.get(name).or_else(|| {
-            self.config
-                .params
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        // Case-insensitive keys, as Hugo has them, and dotted paths into tables.
+        fn find<'t>(
+            mut entries: impl Iterator<Item = (&'t String, &'t toml::Value)>,
+            key: &str,
+        ) -> Option<&'t toml::Value> {
+            entries
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
                 .map(|(_, v)| v)
-        })?;
+        }
+        let params = &self.config.params;
+        let value = params
+            .get(name)
+            .or_else(|| find(params.iter(), name))
+            .or_else(|| {
+                let mut parts = name.split('.');
+                let mut value = find(params.iter(), parts.next()?)?;
+                for part in parts {
+                    value = find(value.as_table()?.iter(), part)?;
+                }
+                Some(value)
+            })?;
         Some(match value {
             toml::Value::String(s) => s.clone(),
             other => other.to_string(),

@@ -42,6 +42,20 @@ impl Index {
         self.pages.is_some()
     }
 
+    /// The URL of the post a link names, and only a post (Jekyll's `post_url`).
+    pub(crate) fn post(&self, target: &str) -> Option<String> {
+        let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let found = self
+            .urls
+            .get(path.trim())
+            .or_else(|| self.urls.get(&normal(path.trim())))?;
+        Some(if anchor.is_empty() {
+            found.clone()
+        } else {
+            format!("{found}#{anchor}")
+        })
+    }
+
     /// The URL of the post a link names (`posts/x.md`, `/posts/x`, `x`, `2020-09-04-x`),
     /// with its `#anchor`; `None` when no post has that name.
     pub(crate) fn url(&self, target: &str) -> Option<String> {

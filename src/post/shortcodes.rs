@@ -351,7 +351,7 @@ fn escape(text: &str) -> String {
 
 /// A link to an embed, with its title: what a feed reader and a mail client can show.
 fn embed(url: &str, label: &str) -> String {
-    format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(label))
+    format!("<a href=\"{}\">{}</a>", escape(url), escape(label))
 }
 
 /// Hugo's built-in shortcodes, rendered as Hugo renders them where the result survives
@@ -448,7 +448,7 @@ fn hugo_shortcode(
                     .named("title")
                     .unwrap_or_else(|| "YouTube video".into());
                 text(format!(
-                    "<p><a href=\"https://www.youtube.com/watch?v={id}\"><img src=\"https://i.ytimg.com/vi/{id}/hqdefault.jpg\" alt=\"{}\"></a><br><a href=\"https://www.youtube.com/watch?v={id}\">{}</a></p>",
+                    "<a href=\"https://www.youtube.com/watch?v={id}\"><img src=\"https://i.ytimg.com/vi/{id}/hqdefault.jpg\" alt=\"{}\"></a><br><a href=\"https://www.youtube.com/watch?v={id}\">{}</a>",
                     escape(&title),
                     escape(&title),
                     id = escape(&id),
@@ -550,7 +550,7 @@ fn liquid_tag(name: &str, inner: &str, page: &Page<'_>) -> Result<Expansion, (Se
         "toc" => text(format!("\n{TOC_MARKER}\n")),
         "raw" => Ok(Expansion::Raw),
         "endraw" => text(String::new()),
-        "post_url" | "link" => match page.index.url(argument) {
+        "post_url" | "link" => match page.index.post(argument) {
             Some(url) => text(url),
             None if name == "link" && !argument.contains("_posts/") => {
                 // A page of the site, not a post: its URL as Jekyll writes it.
@@ -892,15 +892,15 @@ mod tests {
             ),
             (
                 "{{< youtube w7Ft2ymGmfc >}}",
-                "<p><a href=\"https://www.youtube.com/watch?v=w7Ft2ymGmfc\"><img src=\"https://i.ytimg.com/vi/w7Ft2ymGmfc/hqdefault.jpg\" alt=\"YouTube video\"></a><br><a href=\"https://www.youtube.com/watch?v=w7Ft2ymGmfc\">YouTube video</a></p>",
+                "<a href=\"https://www.youtube.com/watch?v=w7Ft2ymGmfc\"><img src=\"https://i.ytimg.com/vi/w7Ft2ymGmfc/hqdefault.jpg\" alt=\"YouTube video\"></a><br><a href=\"https://www.youtube.com/watch?v=w7Ft2ymGmfc\">YouTube video</a>",
             ),
             (
                 "{{< gist spf13 7896402 >}}",
-                "<p><a href=\"https://gist.github.com/spf13/7896402\">Gist spf13/7896402</a></p>",
+                "<a href=\"https://gist.github.com/spf13/7896402\">Gist spf13/7896402</a>",
             ),
             (
                 "{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}",
-                "<p><a href=\"https://x.com/SanDiegoZoo/status/1453110110599868418\">Post by @SanDiegoZoo on X</a></p>",
+                "<a href=\"https://x.com/SanDiegoZoo/status/1453110110599868418\">Post by @SanDiegoZoo on X</a>",
             ),
             ("a {{< comment >}}hidden {{< x >}}{{< /comment >}}b", "a b"),
             (
