@@ -138,8 +138,9 @@ pub fn slug(text: &str) -> String {
 }
 
 /// What RFC 3986 (and so the W3C Feed Validation Service) rejects in a URL that every URL
-/// herald writes must avoid: characters a URI may not hold (a space, `"<>\\^`{|}`, control
-/// characters), `[` or `]` outside an IPv6 host, and a `%` not followed by two hex digits.
+/// herald writes must avoid: a space, a double quote, angle brackets, a backslash, a caret,
+/// a backtick, braces, a bar or a control character anywhere; square brackets outside an
+/// IPv6 host; a percent sign not followed by two hex digits.
 pub fn uri_problem(url: &str) -> Option<String> {
     let authority_end = url
         .find("://")
