@@ -115,6 +115,13 @@ impl Herald {
                     .map(|f| Diagnostic::error(&path, f.line, f.message)),
             );
         }
+        if self.site.config.digest.list_unsubscribe.is_empty() {
+            diagnostics.push(self.site.diagnostic(
+                "digest",
+                crate::diag::Severity::Warning,
+                "no [digest] list_unsubscribe: the digest cannot say how to leave the list, and Gmail and Yahoo want a one-click unsubscribe from bulk senders",
+            ));
+        }
         report.diagnostics = diagnostics;
         let errors = report.errors();
         let warnings = report.diagnostics.len() - errors;

@@ -24,7 +24,7 @@ pub struct DigestConfig {
     pub max_html_bytes: usize,
     /// `List-Id` header, e.g. `<community.flink.apache.org>`.
     pub list_id: Option<String>,
-    /// `List-Unsubscribe` URIs (mailto: or https:); the first https one is linked in the footer.
+    /// `List-Unsubscribe` URIs (mailto: or https:); the first is shown in both parts.
     pub list_unsubscribe: Vec<String>,
     /// `List-Archive` URL, also linked in the footer.
     pub list_archive: Option<String>,
@@ -39,7 +39,8 @@ impl Default for DigestConfig {
             to: "list@example.com".into(),
             subject: "{{site.title}} weekly digest: {{week.label}}".into(),
             templates_dir: PathBuf::from("templates"),
-            out_dir: PathBuf::from("public/digest"),
+            // Never under the public folder: the .eml names the list's address.
+            out_dir: PathBuf::from(".herald/digest"),
             week_starts: WeekStart::Monday,
             max_html_bytes: 100_000,
             list_id: None,

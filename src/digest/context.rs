@@ -23,6 +23,8 @@ pub(crate) struct SiteInfo {
     pub title: String,
     pub url: String,
     pub description: String,
+    /// The language tag of the content, for `<html lang>`.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,8 +57,18 @@ pub(crate) struct Counts {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Links {
     pub archive: Option<String>,
-    pub unsubscribe: Option<String>,
+    /// How to leave the list: the first configured unsubscribe URI.
+    pub unsubscribe: Option<Unsubscribe>,
     pub feeds: Vec<FeedLink>,
+}
+
+/// One way to leave the list: the URI, and what to show for it (a `mailto:`'s address).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Unsubscribe {
+    pub url: String,
+    pub label: String,
+    /// Whether it is an address to write to rather than a page to open.
+    pub mail: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +95,7 @@ impl Context {
                 title: config.title.clone(),
                 url: format!("{}/", site.base()),
                 description: config.description.clone(),
+                lang: config.language.clone(),
             },
             week: WeekInfo {
                 key: week.key(),
@@ -97,12 +110,16 @@ impl Context {
             },
             links: Links {
                 archive: config.digest.list_archive.clone(),
-                unsubscribe: config
-                    .digest
-                    .list_unsubscribe
-                    .iter()
-                    .find(|u| u.starts_with("https://"))
-                    .cloned(),
+                unsubscribe: config.digest.list_unsubscribe.first().map(|url| {
+                    let address = url
+                        .strip_prefix("mailto:")
+                        .map(|a| a.split('?').next().unwrap_or(a).to_string());
+                    Unsubscribe {
+                        url: url.clone(),
+                        label: address.clone().unwrap_or_else(|| url.clone()),
+                        mail: address.is_some(),
+                    }
+                }),
                 feeds,
             },
             preheader: format!("New this week: {}", titles.join(" · ")),

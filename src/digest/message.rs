@@ -32,17 +32,23 @@ pub(crate) fn build(
         .subject(rendered.subject.clone())
         .date(SystemTime::from(now))
         .message_id(Some(message_id.to_string()));
-    let unsubscribe = (!digest.list_unsubscribe.is_empty()).then(|| {
-        digest
-            .list_unsubscribe
-            .iter()
+    // https first: mail providers' one-click unsubscribe (RFC 8058) posts to it.
+    let mut uris: Vec<&String> = digest.list_unsubscribe.iter().collect();
+    uris.sort_by_key(|u| !u.starts_with("https://"));
+    let unsubscribe = (!uris.is_empty()).then(|| {
+        uris.iter()
             .map(|u| format!("<{u}>"))
             .collect::<Vec<_>>()
             .join(", ")
     });
+    let one_click = uris
+        .first()
+        .filter(|u| u.starts_with("https://"))
+        .map(|_| "List-Unsubscribe=One-Click".to_string());
     let list_headers = [
         ("List-Id", &digest.list_id),
         ("List-Unsubscribe", &unsubscribe),
+        ("List-Unsubscribe-Post", &one_click),
         (
             "List-Archive",
             &digest.list_archive.as_ref().map(|u| format!("<{u}>")),

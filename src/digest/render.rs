@@ -104,9 +104,24 @@ impl Templates {
             .keep_at_rules(true)
             .load_remote_stylesheets(false)
             .build();
-        inliner
+        let html = inliner
             .inline(&html)
-            .context("failed to inline the digest's CSS")
+            .context("failed to inline the digest's CSS")?;
+        Ok(charset_first(html))
+    }
+}
+
+/// Puts `<meta charset>` first in `<head>`, where the inliner's kept `<style>` had pushed
+/// it: a client reads the charset before anything else.
+fn charset_first(html: String) -> String {
+    const META: &str = "<meta charset=\"utf-8\">";
+    match (html.find(META), html.find("<head>")) {
+        (Some(at), Some(head)) if at > head + "<head>".len() => {
+            let mut out = html.replacen(META, "", 1);
+            out.insert_str(head + "<head>".len(), META);
+            out
+        }
+        _ => html,
     }
 }
 
@@ -120,7 +135,11 @@ fn shorten(entry: &mut EntryInfo, length: usize) {
 fn wrap(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     for line in text.lines() {
-        if line.chars().count() <= TEXT_WIDTH {
+        if line == "-- " {
+            // The signature separator keeps its space (RFC 3676): mail clients fold what
+            // follows it away.
+            out.push_str(line);
+        } else if line.chars().count() <= TEXT_WIDTH {
             out.push_str(line.trim_end());
         } else {
             let indent = &line[..line.len() - line.trim_start().len()];

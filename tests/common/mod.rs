@@ -54,7 +54,7 @@ pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join("posts")).unwrap();
     std::fs::write(
         dir.path().join("config.toml"),
-        "title = \"Test\"\nbase_url = \"https://blog.example.org\"\ntimezone = \"Europe/Berlin\"\n",
+        "title = \"Test\"\nbase_url = \"https://blog.example.org\"\ntimezone = \"Europe/Berlin\"\n\n[digest]\nlist_unsubscribe = [\"mailto:leave@example.org\"]\n",
     )
     .unwrap();
     for (name, content) in files {
