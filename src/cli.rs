@@ -82,6 +82,10 @@ pub enum Command {
         /// Send even if the journal says the week was already sent.
         #[arg(long)]
         force: bool,
+        /// Send the week's digest (default: last) to this one address only, with [TEST]
+        /// before the subject; the journal is not touched.
+        #[arg(long, value_name = "ADDRESS")]
+        test_to: Option<lettre::message::Mailbox>,
     },
     /// The cron entry point: build the feeds, then send the digests that are due.
     Run {
@@ -141,11 +145,13 @@ fn command(cli: &Cli, herald: &Herald, env: &dyn Fn(&str) -> Option<String>) -> 
             week,
             dry_run,
             force,
+            test_to,
         } => {
             let options = SendOptions {
                 week: week.clone(),
                 dry_run: *dry_run,
                 force: *force,
+                test_to: test_to.clone(),
             };
             herald.send(&options, env)
         }

@@ -724,3 +724,44 @@ fn forty_kills_mid_catch_up_lose_nothing_and_never_split_a_message_id() {
         "a clean run sends nothing more"
     );
 }
+
+#[test]
+fn a_test_send_goes_to_one_address_and_leaves_the_journal_alone() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    let out = send(
+        site.path(),
+        &[
+            "send",
+            "--week",
+            "2020-W36",
+            "--test-to",
+            "Tester <tester@example.org>",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("sent a test (2 posts) to Tester <tester@example.org>"),
+        "{}",
+        stdout(&out)
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let text = std::fs::read_to_string(&received[0]).unwrap();
+    assert!(
+        text.contains("Subject: [TEST] Apache Flink Blog weekly digest"),
+        "{text}"
+    );
+    assert!(text.contains("Message-ID: <2020-W36.test.digest@flink.apache.org>"));
+    let data: Vec<_> = server
+        .log()
+        .into_iter()
+        .filter(|e| e["event"] == "data")
+        .collect();
+    assert_eq!(data[0]["rcpt"], serde_json::json!(["tester@example.org"]));
+    assert!(journal(site.path()).is_none(), "the journal is untouched");
+    // The real send is still due.
+    let real = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&real), 0);
+    assert_eq!(server.received().len(), 2);
+}

@@ -24,6 +24,8 @@ pub struct SendOptions {
     pub dry_run: bool,
     /// Send even if the journal says the week was sent.
     pub force: bool,
+    /// Send the week's digest to this one address only, marked `[TEST]`, journal untouched.
+    pub test_to: Option<lettre::message::Mailbox>,
 }
 
 impl Herald {
@@ -45,6 +47,7 @@ impl Herald {
             week: None,
             dry_run,
             force: false,
+            test_to: None,
         };
         report.extend(send(self, &options, env)?);
         Ok(report)
@@ -60,6 +63,9 @@ fn send(
     let now = herald.now;
     let mut report = Report::default();
     let delivery = &site.config.delivery;
+    if let Some(to) = &options.test_to {
+        return send_test(herald, options, to, env);
+    }
     let journal_path = site.resolve(&delivery.journal);
     let _lock = if options.dry_run {
         None
@@ -221,6 +227,57 @@ fn send(
                 ));
                 return Ok(report);
             }
+        }
+    }
+    Ok(report)
+}
+
+/// `--test-to`: the week's digest to one address, marked `[TEST]`; no lock, no journal.
+fn send_test(
+    herald: &Herald,
+    options: &SendOptions,
+    to: &lettre::message::Mailbox,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Report> {
+    let site = &herald.site;
+    let mut report = Report::default();
+    let week = herald.week(options.week.as_ref().unwrap_or(&WeekArg::Last));
+    let Some(digest) = herald.digest_of(week, &mut report)? else {
+        report
+            .lines
+            .push(format!("no posts in {week}: nothing to send"));
+        return Ok(report);
+    };
+    let message = digest.test_message(site, to, herald.now)?;
+    if options.dry_run {
+        report
+            .lines
+            .push(format!("dry run: would send a test of {week} to {to}"));
+        return Ok(report);
+    }
+    let delivery = &site.config.delivery;
+    let mailer = Mailer::new(
+        site.config.smtp.as_ref(),
+        delivery,
+        site.resolve(&delivery.outbox_dir),
+        env,
+    )?;
+    match mailer.send(
+        &message,
+        &format!("a test of the {week} digest"),
+        &mut || Ok(()),
+    ) {
+        Ok(()) => report.lines.push(format!(
+            "{week}: sent a test ({}) to {to} via {mailer}; the journal is unchanged",
+            plural(digest.posts, "post")
+        )),
+        Err(error) => {
+            report.diagnostics.push(site.diagnostic(
+                "smtp",
+                Severity::Error,
+                error.message.clone(),
+            ));
+            report.temporary = error.temporary();
         }
     }
     Ok(report)

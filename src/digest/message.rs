@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{MultiPart, SinglePart};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 use super::render::Rendered;
@@ -24,11 +24,12 @@ pub(crate) fn build(
     rendered: &Rendered,
     message_id: &str,
     now: DateTime<Utc>,
+    to: &Mailbox,
 ) -> Result<Message> {
     let digest = &site.config.digest;
     let mut builder = Message::builder()
         .from(site.from.clone())
-        .to(site.to.clone())
+        .to(to.clone())
         .subject(rendered.subject.clone())
         .date(SystemTime::from(now))
         .message_id(Some(message_id.to_string()));

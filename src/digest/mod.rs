@@ -52,7 +52,7 @@ impl Digest {
     ) -> Result<Digest> {
         let rendered = render::render(site, week, entries)?;
         let message_id = message::message_id(site, &week);
-        let message = message::build(site, &rendered, &message_id, now)?;
+        let message = message::build(site, &rendered, &message_id, now, &site.to)?;
         let max = site.config.digest.max_html_bytes;
         let warnings = (rendered.html.len() > max)
             .then(|| {
@@ -78,6 +78,23 @@ impl Digest {
             entry_ids: entries.iter().map(|e| e.id.clone()).collect(),
             warnings,
         })
+    }
+
+    /// The same digest as a test message to one address: `[TEST]` before the subject and a
+    /// Message-ID of its own, so no list takes it for the real one.
+    pub fn test_message(
+        &self,
+        site: &Site,
+        to: &lettre::message::Mailbox,
+        now: DateTime<Utc>,
+    ) -> Result<lettre::Message> {
+        let rendered = render::Rendered {
+            subject: format!("[TEST] {}", self.subject),
+            html: self.html.clone(),
+            text: self.text.clone(),
+        };
+        let id = self.message_id.replacen(".digest@", ".test.digest@", 1);
+        message::build(site, &rendered, &id, now, to)
     }
 
     /// Writes `digest-<week>.html`, `.txt` and `.eml` into `dir`; returns their paths.
