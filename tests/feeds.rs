@@ -167,3 +167,128 @@ fn snapshots_of_a_small_site() {
     let check = herald(&site, &["check"]);
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+/// The text of an HTML fragment, whitespace collapsed.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    herald::markup::each_token(html, |token| {
+        if let herald::markup::Token::Text(t) = token {
+            text.push_str(t);
+            text.push(' ');
+        }
+    });
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The decoded text of every `<name>` element of an XML document.
+fn elements(xml: &str, name: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut found, mut inside, mut current) = (Vec::new(), false, String::new());
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == name.as_bytes() => {
+                inside = true;
+                current.clear();
+            }
+            quick_xml::events::Event::End(e) if e.name().as_ref() == name.as_bytes() => {
+                inside = false;
+                found.push(std::mem::take(&mut current));
+            }
+            quick_xml::events::Event::Text(t) if inside => {
+                current.push_str(&t.xml10_content().unwrap())
+            }
+            quick_xml::events::Event::GeneralRef(r) if inside => {
+                let entity = format!("&{};", r.decode().unwrap());
+                current.push_str(&quick_xml::escape::unescape(&entity).unwrap());
+            }
+            quick_xml::events::Event::CData(t) if inside => {
+                current.push_str(&String::from_utf8_lossy(&t))
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn summaries_carry_no_escaped_links_and_agree_everywhere() {
+    for config in [
+        "tests/fixtures/flink-hugo.toml",
+        "tests/fixtures/flink-jekyll.toml",
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let built = herald(
+            &root(),
+            &[
+                "--config",
+                config,
+                "build",
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+        );
+        assert!(built.status.success(), "{}", stderr(&built));
+        for name in ["rss.xml", "atom.xml", "feed.json"] {
+            let feed = read(out.path(), name);
+            assert!(!feed.contains("&lt;http"), "{config} {name}");
+            if name == "feed.json" {
+                let json: serde_json::Value = serde_json::from_str(&feed).unwrap();
+                for item in json["items"].as_array().unwrap() {
+                    let summary = item["summary"].as_str().unwrap();
+                    assert!(!summary.contains("<http"), "{config}: {summary}");
+                }
+            }
+        }
+    }
+    // The seed post's summary: the same words in the three feeds and the digest.
+    let out = tempfile::tempdir().unwrap();
+    let built = herald(&root(), &["build", "--out", out.path().to_str().unwrap()]);
+    assert!(built.status.success());
+    let digest = herald(
+        &root(),
+        &[
+            "--now",
+            "2020-09-07T09:00:00Z",
+            "digest",
+            "--week",
+            "2020-W36",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(digest.status.success(), "{}", stderr(&digest));
+    let rss = read(out.path(), "rss.xml");
+    let atom = read(out.path(), "atom.xml");
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "feed.json")).unwrap();
+    let seed = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "https://flink.apache.org/2020/09/04/flink-community-update-august20/")
+        .unwrap();
+    let words = seed["summary"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.len() > 100, "{words}");
+    assert!(
+        elements(&rss, "description")
+            .iter()
+            .any(|d| text_of(d) == words),
+        "rss"
+    );
+    assert!(
+        elements(&atom, "summary")
+            .iter()
+            .any(|d| text_of(d) == words),
+        "atom"
+    );
+    let html = read(out.path(), "digest-2020-W36.html");
+    assert!(text_of(&html).contains(&words), "digest html");
+    let text = read(out.path(), "digest-2020-W36.txt");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&words), "digest text");
+}

@@ -230,14 +230,134 @@ pub(crate) fn too_deep(html: &str) -> bool {
     deepest > MAX_HTML_NESTING
 }
 
-/// Plain text of sanitised HTML: blocks on their own lines, list items with `- `, links
-/// written out after their text, whitespace of `pre` kept.
-pub(crate) fn to_text(html: &str) -> String {
-    text_and_first_image(html).0
+/// A summary cut from sanitised HTML: the text up to about `length` characters, ending at
+/// a word boundary with `…`, its inline markup (links, emphasis, code) kept and every
+/// element closed again. Only paragraphs, headings made paragraphs, and list items are
+/// taken; code blocks, tables, figures and images are left out. `length` 0 gives nothing.
+pub(crate) fn summary_of_html(html: &str, length: usize) -> String {
+    const INLINE: &[&str] = &["a", "em", "strong", "b", "i", "code", "del", "sup", "sub"];
+    const BLOCKS: &[&str] = &["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"];
+    const SKIPPED: &[&str] = &["pre", "table", "figure", "img", "nav", "script", "style"];
+    let mut out = String::new();
+    let mut open: Vec<&'static str> = Vec::new(); // inline elements open in `out`
+    let (mut chars, mut skip, mut in_block, mut done) = (0usize, 0usize, false, length == 0);
+    let mut space = false;
+    each_token(html, |token| {
+        if done {
+            return;
+        }
+        match token {
+            Token::Start(tag) if SKIPPED.contains(&tag.name) && tag.name != "img" => skip += 1,
+            Token::End(name) if SKIPPED.contains(&name) && name != "img" => {
+                skip = skip.saturating_sub(1)
+            }
+            _ if skip > 0 => {}
+            Token::Start(tag) if BLOCKS.contains(&tag.name) => {
+                if !in_block {
+                    out.push_str("<p>");
+                    in_block = true;
+                    space = false;
+                } else {
+                    space = true;
+                }
+            }
+            Token::End(name) if BLOCKS.contains(&name) => space = true,
+            Token::Start(tag) => {
+                if let Some(&name) = INLINE.iter().find(|n| **n == tag.name) {
+                    if !in_block {
+                        out.push_str("<p>");
+                        in_block = true;
+                    }
+                    if space && chars > 0 {
+                        out.push(' ');
+                        chars += 1;
+                        space = false;
+                    }
+                    out.push('<');
+                    out.push_str(name);
+                    if name == "a" {
+                        if let Some(href) = tag.attr("href") {
+                            out.push_str(" href=\"");
+                            escape_into(&mut out, href);
+                            out.push('"');
+                        }
+                    }
+                    out.push('>');
+                    open.push(name);
+                }
+            }
+            Token::End(name) => {
+                if let Some(at) = open.iter().rposition(|n| *n == name) {
+                    for closing in open.drain(at..).rev() {
+                        out.push_str("</");
+                        out.push_str(closing);
+                        out.push('>');
+                    }
+                }
+            }
+            Token::Text(text) => {
+                for (i, word) in text.split(char::is_whitespace).enumerate() {
+                    if i > 0 {
+                        space = true;
+                    }
+                    if word.is_empty() {
+                        continue;
+                    }
+                    if !in_block {
+                        out.push_str("<p>");
+                        in_block = true;
+                        space = false;
+                    }
+                    let word_chars = word.chars().count();
+                    if chars > 0 && chars + 1 + word_chars > length {
+                        out.push('…');
+                        done = true;
+                        return;
+                    }
+                    if space && chars > 0 {
+                        out.push(' ');
+                        chars += 1;
+                    }
+                    space = false;
+                    pulldown_cmark_escape::escape_html_body_text(&mut out, word)
+                        .expect("writing to a String");
+                    chars += word_chars;
+                }
+                if text.ends_with(char::is_whitespace) {
+                    space = true;
+                }
+            }
+        }
+    });
+    for closing in open.drain(..).rev() {
+        out.push_str("</");
+        out.push_str(closing);
+        out.push('>');
+    }
+    if in_block {
+        out.push_str("</p>");
+    }
+    out
 }
 
-/// The plain text of sanitised HTML (as [`to_text`]) and the `src` of its first `<img>`, in
-/// one pass.
+fn escape_into(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(&mut *out, text).expect("writing to a String");
+}
+
+/// Plain text of a summary: its words, without the links' addresses.
+pub(crate) fn summary_text(html: &str) -> String {
+    let mut out = String::new();
+    each_token(html, |token| {
+        if let Token::Text(text) = token {
+            out.push_str(text);
+        }
+    });
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Plain text of sanitised HTML (blocks on their own lines, list items with `- `, links
+/// written out after their text, whitespace of `pre` kept) and the `src` of its first
+/// `<img>`, in one pass.
 pub(crate) fn text_and_first_image(html: &str) -> (String, Option<String>) {
     let mut out = String::with_capacity(html.len());
     let mut image: Option<Option<String>> = None;
@@ -425,11 +545,31 @@ mod tests {
     }
 
     #[test]
+    fn summaries_keep_links_and_close_what_they_open() {
+        let html = "<h2>Intro</h2><p>Read <a href=\"https://x.org/a?b=1&amp;c=2\">the <em>long</em> guide</a> now, please.</p>\
+                    <pre><code>skipped</code></pre><table><tr><td>a</td><td>b</td></tr></table><p>More text here.</p>";
+        assert_eq!(
+            summary_of_html(html, 200),
+            "<p>Intro Read <a href=\"https://x.org/a?b=1&amp;c=2\">the <em>long</em> guide</a> now, please. More text here.</p>"
+        );
+        assert_eq!(
+            summary_of_html(html, 20),
+            "<p>Intro Read <a href=\"https://x.org/a?b=1&amp;c=2\">the <em>long</em>…</a></p>"
+        );
+        assert_eq!(summary_of_html(html, 0), "");
+        assert_eq!(
+            summary_text(&summary_of_html(html, 200)),
+            "Intro Read the long guide now, please. More text here."
+        );
+    }
+
+    #[test]
     fn text_from_html() {
-        let text = to_text(
+        let text = text_and_first_image(
             "<h1>Title</h1><p>One <a href=\"https://x.org/\">link</a> &amp; more.</p>\
              <ul><li>a</li><li>b</li></ul><pre><code>x  =  1\ny</code></pre>",
-        );
+        )
+        .0;
         assert_eq!(
             text,
             "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny"

@@ -22,8 +22,11 @@ use rayon::prelude::*;
 
 use crate::config::{Rules, Site};
 use crate::diag::Diagnostic;
-use crate::entry::{summary_of_text, Entry};
-use html::{text_and_first_image, to_text, too_deep, Bases, Sanitizer, MAX_HTML_NESTING};
+use crate::entry::Entry;
+use html::{
+    summary_of_html, summary_text, text_and_first_image, too_deep, Bases, Sanitizer,
+    MAX_HTML_NESTING,
+};
 pub use meta::Post;
 
 /// Which posts to keep.
@@ -288,9 +291,9 @@ impl<'a> Renderer<'a> {
         let summary_html = match (&post.excerpt, more) {
             (Some((excerpt, line)), _) => html_of(excerpt, *line)?.0,
             (None, Some(more)) => more,
-            (None, None) => summary_of_text(&content_text, self.site.config.summary_length).0,
+            (None, None) => summary_of_html(&content_html, self.site.config.summary_length),
         };
-        let summary_text = to_text(&summary_html);
+        let summary_text = summary_text(&summary_html);
         let entry = Entry {
             id: post.id.clone(),
             title: post.title.clone(),
