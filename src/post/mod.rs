@@ -2,6 +2,7 @@
 //! rendering turns a loaded post into an [`Entry`] (Markdown, shortcodes, sanitising), and is
 //! done only for the posts an output shows.
 
+mod builtins;
 mod dates;
 mod front_matter;
 mod html;
