@@ -68,6 +68,17 @@ impl Staged {
         &self.tmp
     }
 
+    /// Whether the target already holds exactly the staged bytes.
+    fn same_as_target(&self) -> bool {
+        let (Ok(old), Ok(new)) = (std::fs::metadata(&self.path), std::fs::metadata(&self.tmp))
+        else {
+            return false;
+        };
+        old.is_file()
+            && old.len() == new.len()
+            && std::fs::read(&self.path).ok() == std::fs::read(&self.tmp).ok()
+    }
+
     /// Renames the temporary file over its target (the directory is not synced: see
     /// [`commit_all`]).
     pub fn commit(mut self) -> Result<()> {
@@ -95,7 +106,12 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<()> {
         .map(|s| parent(&s.path).to_path_buf())
         .collect();
     for file in staged {
-        file.commit()?;
+        // A file whose bytes did not change is left alone (its temporary copy dropped), so
+        // its modification time and inode stay: web servers' ETags and feed readers'
+        // conditional GETs keep working across a rebuild that changes nothing.
+        if !file.same_as_target() {
+            file.commit()?;
+        }
     }
     dirs.sort();
     dirs.dedup();

@@ -292,3 +292,44 @@ fn summaries_carry_no_escaped_links_and_agree_everywhere() {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains(&words), "digest text");
 }
+
+/// Every file below `dir` with its modification time and inode.
+fn stamps(dir: &Path) -> Vec<(String, std::time::SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::metadata(&path).unwrap();
+            if meta.is_dir() {
+                pending.push(path);
+            } else {
+                found.push((
+                    path.display().to_string(),
+                    meta.modified().unwrap(),
+                    meta.ino(),
+                ));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_rebuild_that_changes_nothing_writes_nothing() {
+    let site = root().join("tests/fixtures/small");
+    let out = tempfile::tempdir().unwrap();
+    build_into(&site, out.path());
+    let first = stamps(out.path());
+    assert!(first.len() >= 6, "{first:?}");
+    // Let a rewrite show in the modification time.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build_into(&site, out.path());
+    assert_eq!(stamps(out.path()), first, "every file left as it was");
+    // A changed feed is still replaced.
+    std::fs::write(out.path().join("rss.xml"), "stale").unwrap();
+    build_into(&site, out.path());
+    assert_ne!(read(out.path(), "rss.xml"), "stale");
+}
