@@ -365,16 +365,7 @@ pub(crate) fn liquid_output(inner: &str, page: &Page<'_>) -> Result<Expansion, (
     } else if let Some(key) = expr.strip_prefix("page.") {
         match key {
             "title" => Some(page.title.to_string()),
-            _ => page_param(
-                &Page {
-                    site: page.site,
-                    title: page.title,
-                    params: page.params,
-                    index: page.index,
-                },
-                key,
-            )
-            .filter(|_| {
+            _ => page_param(page, key).filter(|_| {
                 page.params
                     .contains_key(key.split('.').next().unwrap_or(""))
             }),

@@ -13,7 +13,7 @@ use super::html::{decode_entities, plain};
 use super::layout::Located;
 use super::permalink::{self, hugo_slug, Parts};
 use super::rules::NotPost;
-use crate::config::generator::truthy;
+use crate::config::generator::{text as scalar, truthy};
 use crate::config::{in_zone, Rules, Site, TitleSource};
 use crate::entry::Author;
 
@@ -304,7 +304,15 @@ fn permalink_of(
                 categories,
                 filename: file_stem,
             };
-            permalink::expand(&site.config.permalink, &parts)
+            permalink::expand(&site.config.permalink, &parts).map_err(|token| {
+                (
+                    split.front_line,
+                    format!(
+                        "the permalink pattern {:?} has a token herald does not know: `:{token}`",
+                        site.config.permalink
+                    ),
+                )
+            })?
         }
     };
     joined_url(site, split, &path)
@@ -381,16 +389,6 @@ fn author(value: &Value) -> Option<Author> {
                 twitter: field("twitter").map(|t| t.trim_start_matches('@').to_string()),
             })
         }
-        _ => None,
-    }
-}
-
-/// A string, number or boolean as a string.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }

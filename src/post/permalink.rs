@@ -13,18 +13,12 @@ pub(crate) struct Parts<'a> {
     pub filename: &'a str,
 }
 
-/// Fills a permalink pattern. Unknown `:tokens` are left as written.
-pub(crate) fn expand(pattern: &str, parts: &Parts<'_>) -> String {
-    let mut out = String::with_capacity(pattern.len() + 32);
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let token: String = rest[at + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-            .collect();
-        let d = &parts.date;
-        let value = match token.as_str() {
+/// Fills herald's own permalink pattern; an unknown `:token` is an error naming it, never
+/// text in a URL.
+pub(crate) fn expand(pattern: &str, parts: &Parts<'_>) -> Result<String, String> {
+    let d = &parts.date;
+    let mut value = |token: &str| -> Option<String> {
+        Some(match token {
             "year" => format!("{:04}", d.year()),
             "month" => format!("{:02}", d.month()),
             "day" => format!("{:02}", d.day()),
@@ -41,16 +35,40 @@ pub(crate) fn expand(pattern: &str, parts: &Parts<'_>) -> String {
                 .map(|c| hugo_slug(c))
                 .collect::<Vec<_>>()
                 .join("/"),
-            _ => format!(":{token}"),
-        };
-        out.push_str(&value);
-        rest = &rest[at + 1 + token.len()..];
-    }
-    out.push_str(rest);
+            _ => return None,
+        })
+    };
+    let mut out = fill(pattern, &mut value)?;
     while out.contains("//") {
         out = out.replace("//", "/");
     }
-    out
+    Ok(out)
+}
+
+/// Fills `:tokens` in a pattern with `value`; an unknown token is an error naming it. The
+/// one token reader of every generator's permalink rules.
+pub(crate) fn fill(
+    pattern: &str,
+    value: &mut dyn FnMut(&str) -> Option<String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len() + 32);
+    let mut rest = pattern;
+    while let Some(at) = rest.find(':') {
+        out.push_str(&rest[..at]);
+        let token: String = rest[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if token.is_empty() {
+            out.push(':');
+            rest = &rest[at + 1..];
+            continue;
+        }
+        out.push_str(&value(&token).ok_or_else(|| token.clone())?);
+        rest = &rest[at + 1 + token.len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Hugo's `urlize`: letters, digits, marks and `._~+#@/-` kept, runs of spaces and hyphens
@@ -110,7 +128,7 @@ mod tests {
             filename: "x",
         };
         assert_eq!(
-            expand("/:categories/:year/:month/:day/:title.html", &parts),
+            expand("/:categories/:year/:month/:day/:title.html", &parts).unwrap(),
             "/news/2014/08/26/release-0.6.html"
         );
         let parts = Parts {
@@ -118,8 +136,12 @@ mod tests {
             ..parts
         };
         assert_eq!(
-            expand("/:categories/:year/:month/:day/:title.html", &parts),
+            expand("/:categories/:year/:month/:day/:title.html", &parts).unwrap(),
             "/2014/08/26/release-0.6.html"
+        );
+        assert_eq!(
+            expand("/:section/:title/", &parts),
+            Err("section".to_string())
         );
     }
 }

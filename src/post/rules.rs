@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::dates::{date_from_file_name, parse_date};
 use super::front_matter::{key_line, LineError, Split};
 use super::layout::Located;
-use super::permalink::hugo_slug;
-use crate::config::generator::{HugoRules, JekyllRules, Slugify, ZolaRules};
+use super::permalink::{fill as expand, hugo_slug};
+use crate::config::generator::{text as scalar, HugoRules, JekyllRules, Slugify, ZolaRules};
 use crate::config::{in_zone, Site};
 
 /// What a generator decides about one post.
@@ -42,10 +42,6 @@ impl From<LineError> for NotPost {
     fn from(e: LineError) -> Self {
         NotPost::Error(e)
     }
-}
-
-fn scalar(value: &Value) -> Option<String> {
-    crate::config::generator::text(value)
 }
 
 fn truthy(front: &serde_json::Map<String, Value>, key: &str) -> bool {
@@ -362,28 +358,6 @@ fn stem(at: &Located) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or("post")
         .to_string()
-}
-
-/// Fills `:tokens` in a pattern; an unknown token is an error naming it.
-fn expand(pattern: &str, value: &mut dyn FnMut(&str) -> Option<String>) -> Result<String, String> {
-    let mut out = String::with_capacity(pattern.len() + 32);
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let token: String = rest[at + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if token.is_empty() {
-            out.push(':');
-            rest = &rest[at + 1..];
-            continue;
-        }
-        out.push_str(&value(&token).ok_or_else(|| token.clone())?);
-        rest = &rest[at + 1 + token.len()..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 /// Hugo's final URL path: each segment made URL-safe, lower-cased unless disabled.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::model::{Generated, HugoRules, Mapped, Rules};
-use super::values::{get, line_of_key, map, read_value, text, to_toml, truthy};
+use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
 const EXTENSIONS: &[&str] = &["toml", "yaml", "yml", "json"];
@@ -89,30 +89,18 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             .cloned()
             .unwrap_or_else(|| root.join("hugo.toml"))
     };
-    let mut generated = Generated {
-        generator: "hugo",
-        settings: toml::Table::new(),
-        rules: Rules::Herald,
-        content_dir: PathBuf::from("content"),
-        mapped: Vec::new(),
-        unmapped: Vec::new(),
-    };
-    for (key, setting) in [
-        ("baseURL", "base_url"),
-        ("title", "title"),
-        ("languageCode", "language"),
-        ("timeZone", "timezone"),
-    ] {
-        if let Some(value) = get(&config, key).and_then(text).filter(|v| !v.is_empty()) {
-            map(
-                &mut generated,
-                &file_of(key),
-                key,
-                setting,
-                toml::Value::String(value),
-            );
-        }
-    }
+    let mut generated = Generated::new("hugo", "content");
+    map_texts(
+        &mut generated,
+        &config,
+        &[
+            ("baseURL", "base_url"),
+            ("title", "title"),
+            ("languageCode", "language"),
+            ("timeZone", "timezone"),
+        ],
+        &file_of,
+    );
     let params = get(&config, "params").cloned().unwrap_or(Value::Null);
     if let Some(description) = get(&params, "description").and_then(text) {
         map(

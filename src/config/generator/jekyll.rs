@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::model::{Generated, JekyllRules, Mapped, Rules};
-use super::values::{get, line_of_key, map, read_value, text, to_toml, truthy};
+use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
 pub(super) fn detect(root: &Path) -> Option<PathBuf> {
@@ -39,14 +39,7 @@ fn pattern_of(permalink: &str) -> String {
 
 pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     let config = read_value(config_file).map_err(|d| vec![d])?;
-    let mut generated = Generated {
-        generator: "jekyll",
-        settings: toml::Table::new(),
-        rules: Rules::Herald,
-        content_dir: PathBuf::from("."),
-        mapped: Vec::new(),
-        unmapped: Vec::new(),
-    };
+    let mut generated = Generated::new("jekyll", ".");
     let file = config_file;
     let url = get(&config, "url").and_then(text).unwrap_or_default();
     let baseurl = get(&config, "baseurl").and_then(text).unwrap_or_default();
@@ -64,28 +57,18 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
             toml::Value::String(base),
         );
     }
-    for (key, setting) in [
-        ("title", "title"),
-        ("description", "description"),
-        ("lang", "language"),
-        ("language", "language"),
-        ("timezone", "timezone"),
-    ] {
-        if let Some(value) = get(&config, key).and_then(text).filter(|v| !v.is_empty()) {
-            let value = if key == "description" {
-                value.split_whitespace().collect::<Vec<_>>().join(" ")
-            } else {
-                value
-            };
-            map(
-                &mut generated,
-                file,
-                key,
-                setting,
-                toml::Value::String(value),
-            );
-        }
-    }
+    map_texts(
+        &mut generated,
+        &config,
+        &[
+            ("title", "title"),
+            ("description", "description"),
+            ("lang", "language"),
+            ("language", "language"),
+            ("timezone", "timezone"),
+        ],
+        &|_| file.to_path_buf(),
+    );
     if let Some(author) =
         get(&config, "author").and_then(|a| text(a).or_else(|| get(a, "name").and_then(text)))
     {

@@ -103,3 +103,17 @@ pub struct Mapped {
     /// Its line there.
     pub line: usize,
 }
+
+impl Generated {
+    /// Nothing mapped yet from a `generator` site whose posts are in `content_dir`.
+    pub(crate) fn new(generator: &'static str, content_dir: &str) -> Generated {
+        Generated {
+            generator,
+            settings: toml::Table::new(),
+            rules: Rules::Herald,
+            content_dir: PathBuf::from(content_dir),
+            mapped: Vec::new(),
+            unmapped: Vec::new(),
+        }
+    }
+}

@@ -125,3 +125,28 @@ pub(crate) fn map(
     });
     generated.settings.insert(setting.to_string(), value);
 }
+
+/// Maps each `(key, setting)` whose value in `config` is non-empty text (whitespace runs
+/// made one space), recording the file each key came from.
+pub(crate) fn map_texts(
+    generated: &mut Generated,
+    config: &Value,
+    pairs: &[(&str, &str)],
+    file_of: &dyn Fn(&str) -> std::path::PathBuf,
+) {
+    for (key, setting) in pairs {
+        if let Some(value) = get(config, key)
+            .and_then(text)
+            .filter(|v| !v.trim().is_empty())
+        {
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            map(
+                generated,
+                &file_of(key),
+                key,
+                setting,
+                toml::Value::String(value),
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::model::{Generated, Rules, Slugify, ZolaRules};
-use super::values::{get, map, read_value, text, to_toml};
+use super::values::{get, map, map_texts, read_value, text, to_toml};
 use crate::diag::Diagnostic;
 
 pub(super) fn detect(root: &Path) -> Option<PathBuf> {
@@ -16,30 +16,18 @@ pub(super) fn detect(root: &Path) -> Option<PathBuf> {
 
 pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     let config = read_value(file).map_err(|d| vec![d])?;
-    let mut generated = Generated {
-        generator: "zola",
-        settings: toml::Table::new(),
-        rules: Rules::Herald,
-        content_dir: PathBuf::from("content"),
-        mapped: Vec::new(),
-        unmapped: Vec::new(),
-    };
-    for (key, setting) in [
-        ("base_url", "base_url"),
-        ("title", "title"),
-        ("description", "description"),
-        ("default_language", "language"),
-    ] {
-        if let Some(value) = get(&config, key).and_then(text).filter(|v| !v.is_empty()) {
-            map(
-                &mut generated,
-                file,
-                key,
-                setting,
-                toml::Value::String(value),
-            );
-        }
-    }
+    let mut generated = Generated::new("zola", "content");
+    map_texts(
+        &mut generated,
+        &config,
+        &[
+            ("base_url", "base_url"),
+            ("title", "title"),
+            ("description", "description"),
+            ("default_language", "language"),
+        ],
+        &|_| file.to_path_buf(),
+    );
     if let Some(extra) = get(&config, "extra").and_then(to_toml) {
         map(&mut generated, file, "extra", "params", extra);
     }
