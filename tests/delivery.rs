@@ -765,3 +765,150 @@ fn a_test_send_goes_to_one_address_and_leaves_the_journal_alone() {
     assert_eq!(code(&real), 0);
     assert_eq!(server.received().len(), 2);
 }
+
+/// A key made for the test by `dkim_check.py --keygen`, in `dir`.
+fn dkim_key(kind: &str, dir: &Path) {
+    run_python(
+        "dkim_check.py",
+        &["--keygen".as_ref(), kind.as_ref(), dir.as_os_str()],
+    );
+}
+
+fn dkim_verdict(message: &Path, key_dir: &Path, kind: &str) -> serde_json::Value {
+    let out = run_python(
+        "dkim_check.py",
+        &[
+            message.as_os_str(),
+            key_dir.join("public.der").as_os_str(),
+            kind.as_ref(),
+        ],
+    );
+    serde_json::from_str(out.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn the_delivered_digest_carries_a_dkim_signature_that_dkimpy_verifies() {
+    for kind in ["rsa", "ed25519"] {
+        let server = Server::start("ok");
+        let site = site(server.port, &server.ca(), "");
+        dkim_key(kind, site.path());
+        let config = site.path().join("config.toml");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(
+            "\n[dkim]\ndomain = \"flink.apache.org\"\nselector = \"herald2020\"\nprivate_key_file = \"private.pem\"\n",
+        );
+        // An https address too, so both List-Unsubscribe headers are there to be signed.
+        text = text.replace(
+            "list_unsubscribe = [",
+            "list_unsubscribe = [\"https://flink.apache.org/unsubscribe\", ",
+        );
+        std::fs::write(&config, text).unwrap();
+
+        let out = send(site.path(), &["send", "--week", "2020-W36"]);
+        assert_eq!(code(&out), 0, "{kind}: {}", stderr(&out));
+        let received = server.received();
+        assert_eq!(received.len(), 1);
+        let verdict = dkim_verdict(&received[0], site.path(), kind);
+        assert_eq!(verdict["verified"], true, "{kind}: {verdict}");
+        assert_eq!(
+            verdict["asked"],
+            serde_json::json!(["herald2020._domainkey.flink.apache.org."])
+        );
+        assert_eq!(verdict["d"], "flink.apache.org");
+        assert_eq!(verdict["c"], "relaxed/relaxed");
+        assert_eq!(
+            verdict["a"],
+            if kind == "rsa" {
+                "rsa-sha256"
+            } else {
+                "ed25519-sha256"
+            }
+        );
+        let signed: Vec<&str> = verdict["h"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap())
+            .collect();
+        for header in [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "mime-version",
+            "content-type",
+            "list-id",
+            "list-unsubscribe",
+            "list-unsubscribe-post",
+        ] {
+            assert!(
+                signed.contains(&header),
+                "{kind}: {header} not in h={signed:?}"
+            );
+        }
+        let message = std::fs::read_to_string(&received[0]).unwrap();
+        assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+
+        // The same check fails when a signed header is changed on the way.
+        let tampered = site.path().join("tampered.eml");
+        std::fs::write(
+            &tampered,
+            message.replacen("Subject: ", "Subject: [changed] ", 1),
+        )
+        .unwrap();
+        assert_eq!(
+            dkim_verdict(&tampered, site.path(), kind)["verified"],
+            false
+        );
+    }
+}
+
+#[test]
+fn the_outbox_and_digest_files_are_signed_too_and_a_misaligned_domain_stops_at_load() {
+    let site = site_config("host = \"127.0.0.1\"", "");
+    // No [smtp]: the outbox path.
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let head = text.split("\n[smtp]").next().unwrap().to_string();
+    dkim_key("rsa", site.path());
+    let signed = |domain: &str| {
+        format!("{head}\n[dkim]\ndomain = \"{domain}\"\nselector = \"s1\"\nprivate_key_file = \"private.pem\"\n")
+    };
+    std::fs::write(&config, signed("apache.org")).unwrap();
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let outbox: Vec<PathBuf> = std::fs::read_dir(site.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(outbox.len(), 1);
+    let verdict = dkim_verdict(&outbox[0], site.path(), "rsa");
+    assert_eq!(
+        (verdict["verified"].as_bool(), verdict["d"].as_str()),
+        (Some(true), Some("apache.org"))
+    );
+
+    let out = send(site.path(), &["digest", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let eml = std::fs::read_dir(site.path().join(".herald/digest"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "eml"))
+        .expect("digest writes an .eml");
+    assert_eq!(dkim_verdict(&eml, site.path(), "rsa")["verified"], true);
+
+    // example.org cannot sign for flink.apache.org: an error at load, on the line.
+    std::fs::write(&config, signed("example.org")).unwrap();
+    for args in [&["check"][..], &["send", "--week", "2020-W36", "--dry-run"]] {
+        let out = send(site.path(), args);
+        assert_eq!(code(&out), 1, "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("config.toml:")
+                && err.contains("error: [dkim] domain \"example.org\" is not aligned with the From address's domain \"flink.apache.org\""),
+            "{err}"
+        );
+        assert!(!err.contains("PRIVATE KEY"), "{err}");
+    }
+}

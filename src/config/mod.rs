@@ -6,6 +6,7 @@
 
 mod delivery;
 mod digest;
+mod dkim;
 mod feeds;
 pub mod generator;
 
@@ -22,6 +23,7 @@ use url::Url;
 use crate::diag::{Diagnostic, Severity};
 pub use delivery::{DeliveryConfig, Security, SmtpConfig};
 pub use digest::{DigestConfig, WeekStart};
+pub use dkim::{DkimAlgorithm, DkimKey, DkimSettings};
 pub use feeds::{ContentMode, FeedConfig, Format};
 pub use generator::Rules;
 
@@ -63,6 +65,8 @@ pub struct Config {
     pub digest: DigestConfig,
     /// `[smtp]`: the server digests are sent through; without it they go to the outbox.
     pub smtp: Option<SmtpConfig>,
+    /// `[dkim]`: the key digests are signed with; without it they are not signed.
+    pub dkim: Option<DkimSettings>,
     /// `[delivery]`: journal, catch-up and retries.
     pub delivery: DeliveryConfig,
     /// The site generator's rules for URLs, dates and publication (read with `--site`).
@@ -99,6 +103,7 @@ impl Default for Config {
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),
             smtp: None,
+            dkim: None,
             delivery: DeliveryConfig::default(),
             rules: Rules::Herald,
         }
@@ -118,6 +123,8 @@ pub struct Site {
     pub from: Mailbox,
     /// The digest's recipient (the list), parsed.
     pub to: Mailbox,
+    /// The DKIM key digests are signed with, read and checked at load.
+    pub dkim: Option<DkimKey>,
     /// The directory the config file is in; relative paths are resolved against it.
     pub root: PathBuf,
     /// The config file, for diagnostics about a setting.
@@ -257,6 +264,12 @@ impl Site {
         if let Some(smtp) = &config.smtp {
             problems.extend(smtp.problems());
         }
+        let dkim = config.dkim.as_ref().and_then(|dkim| {
+            let from_domain = from.as_ref().map(|from| from.email.domain());
+            dkim.load(&root, from_domain)
+                .map_err(|found| problems.extend(found))
+                .ok()
+        });
         match (base_url, tz, from, to) {
             (Some(base_url), Some(tz), Some(from), Some(to)) if problems.is_empty() => Ok(Site {
                 config,
@@ -264,6 +277,7 @@ impl Site {
                 tz,
                 from,
                 to,
+                dkim,
                 root,
                 path: path.to_path_buf(),
                 lines,

@@ -5,13 +5,19 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
+use lettre::message::header::{
+    self, ContentTransferEncoding, ContentType, HeaderName, HeaderValue,
+};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 use super::render::Rendered;
 use super::week::Week;
-use crate::config::Site;
+use crate::config::{DkimAlgorithm, DkimKey, Site};
 
 /// `<2020-W36.digest@flink.apache.org>`: stable, so a duplicate can be dropped downstream.
 pub(crate) fn message_id(site: &Site, week: &Week) -> String {
@@ -75,9 +81,74 @@ pub(crate) fn build(
         .boundary(boundary)
         .singlepart(SinglePart::plain(rendered.text.clone()))
         .singlepart(SinglePart::html(rendered.html.clone()));
-    builder
-        .multipart(body)
-        .context("failed to build the digest message")
+    let Some(key) = &site.dkim else {
+        return builder
+            .multipart(body)
+            .context("failed to build the digest message");
+    };
+    // lettre signs the message's own headers, but writes a multipart's Content-Type with
+    // its body: the signature would name Content-Type without hashing it, and fail. So the
+    // multipart goes in as the raw body, already encoded part by part, and its Content-Type
+    // becomes one of the message's headers. (`Binary` only stops lettre from encoding it
+    // again; the top level then carries no Content-Transfer-Encoding, as lettre's own
+    // multipart messages do.)
+    let formatted = body.formatted();
+    let start = formatted
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |at| at + 4);
+    let content_type = body
+        .headers()
+        .get::<ContentType>()
+        .context("a multipart without a Content-Type")?;
+    let raw = Body::new_with_encoding(formatted[start..].to_vec(), ContentTransferEncoding::Binary)
+        .map_err(|_| anyhow::anyhow!("the digest's MIME body cannot be carried"))?;
+    let mut message = builder
+        .header(header::MIME_VERSION_1_0)
+        .header(content_type)
+        .body(raw)
+        .context("failed to build the digest message")?;
+    message.headers_mut().remove::<ContentTransferEncoding>();
+    message.sign(&signer(key)?);
+    Ok(message)
+}
+
+/// The headers the signature covers: those that say who sent what to whom and when, how to
+/// read it, and how to leave the list. Named even when absent, so none can be added later.
+const SIGNED: [&str; 10] = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "MIME-Version",
+    "Content-Type",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
+/// lettre's signer for a checked key: relaxed/relaxed, the headers above.
+fn signer(key: &DkimKey) -> Result<DkimConfig> {
+    let algorithm = match key.algorithm {
+        DkimAlgorithm::Rsa => DkimSigningAlgorithm::Rsa,
+        DkimAlgorithm::Ed25519 => DkimSigningAlgorithm::Ed25519,
+    };
+    let signing_key = DkimSigningKey::new(&key.key, algorithm)
+        .map_err(|e| anyhow::anyhow!("the DKIM key cannot sign: {e}"))?;
+    Ok(DkimConfig::new(
+        key.selector.clone(),
+        key.domain.clone(),
+        signing_key,
+        SIGNED
+            .iter()
+            .map(|name| HeaderName::new_from_ascii_str(name))
+            .collect(),
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    ))
 }
 
 /// FNV-1a, a small stable hash (std's hasher may change between Rust versions).
