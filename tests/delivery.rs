@@ -766,6 +766,16 @@ fn a_test_send_goes_to_one_address_and_leaves_the_journal_alone() {
     assert_eq!(server.received().len(), 2);
 }
 
+/// The shipped site without `[smtp]`: digests go to the outbox, which records a week as
+/// sent as a relay's 250 does.
+fn outbox_site() -> tempfile::TempDir {
+    let site = site_config("host = \"127.0.0.1\"", "");
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.split("\n[smtp]").next().unwrap()).unwrap();
+    site
+}
+
 /// A key made for the test by `dkim_check.py --keygen`, in `dir`.
 fn dkim_key(kind: &str, dir: &Path) {
     run_python(
@@ -866,11 +876,9 @@ fn the_delivered_digest_carries_a_dkim_signature_that_dkimpy_verifies() {
 
 #[test]
 fn the_outbox_and_digest_files_are_signed_too_and_a_misaligned_domain_stops_at_load() {
-    let site = site_config("host = \"127.0.0.1\"", "");
-    // No [smtp]: the outbox path.
+    let site = outbox_site();
     let config = site.path().join("config.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    let head = text.split("\n[smtp]").next().unwrap().to_string();
+    let head = std::fs::read_to_string(&config).unwrap();
     dkim_key("rsa", site.path());
     let signed = |domain: &str| {
         format!("{head}\n[dkim]\ndomain = \"{domain}\"\nselector = \"s1\"\nprivate_key_file = \"private.pem\"\n")
@@ -911,4 +919,141 @@ fn the_outbox_and_digest_files_are_signed_too_and_a_misaligned_domain_stops_at_l
         );
         assert!(!err.contains("PRIVATE KEY"), "{err}");
     }
+}
+
+fn mtimes(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(mtimes(&path));
+        } else {
+            let meta = std::fs::metadata(&path).unwrap();
+            found.push((path, meta.modified().unwrap(), meta.ino()));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn sent_digests_are_published_as_pages_an_index_and_an_atom_feed() {
+    let site = outbox_site();
+    let config = site.path().join("config.toml");
+    for week in ["2020-W35", "2020-W36"] {
+        let out = send(site.path(), &["send", "--week", week]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let archive = site.path().join("public/digests");
+    let atom = std::fs::read(archive.join("atom.xml")).expect("the archive's Atom feed");
+    assert_eq!(
+        herald::feed::lint::atom(&atom),
+        vec![],
+        "the feed lint passes"
+    );
+
+    let report: serde_json::Value = serde_json::from_str(
+        run_python("check_archive.py", &[archive.as_os_str()])
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    let feed = &report["feed"];
+    assert_eq!(feed["bozo"], 0, "{feed}");
+    assert_eq!(
+        feed["self"],
+        serde_json::json!(["https://flink.apache.org/digests/atom.xml"])
+    );
+    let entries = feed["entries"].as_array().unwrap();
+    let links: Vec<&str> = entries
+        .iter()
+        .map(|e| e["link"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "https://flink.apache.org/digests/2020-W36/",
+            "https://flink.apache.org/digests/2020-W35/"
+        ]
+    );
+    assert!(entries[0]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Apache Flink Blog weekly digest: 31 August"));
+    assert!(entries[0]["content"]
+        .as_str()
+        .unwrap()
+        .contains("https://flink.apache.org/2020/09/04/flink-community-update-august20/"));
+
+    let pages = report["pages"].as_object().unwrap();
+    let mut names: Vec<&String> = pages.keys().collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["2020-W35/index.html", "2020-W36/index.html", "index.html"]
+    );
+    for link in &links {
+        assert!(pages["index.html"]["links"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(link)));
+    }
+    let page = &pages["2020-W36/index.html"];
+    let text = page["text"].as_str().unwrap();
+    assert!(
+        text.contains("Flink Community Update - August'20"),
+        "{text}"
+    );
+    assert!(!text.contains("View in your browser"), "{text}");
+    // A web page names no address of the list and offers no way to leave it.
+    for name in pages.keys() {
+        let html = std::fs::read_to_string(archive.join(name)).unwrap();
+        assert!(!html.contains("mailto:"), "{name}");
+        assert!(!html.contains("community-unsubscribe@"), "{name}");
+        assert!(!html.contains("To leave the list"), "{name}");
+    }
+
+    // The email links its page, in both parts.
+    let eml = std::fs::read_dir(site.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("2020-W36"))
+        .expect("the week's message");
+    let summary: serde_json::Value = serde_json::from_str(
+        run_python("check_eml.py", &[eml.as_os_str()])
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(summary["text"]
+        .as_str()
+        .unwrap()
+        .contains("View it in your browser: https://flink.apache.org/digests/2020-W36/"));
+    assert!(summary["html"]
+        .as_str()
+        .unwrap()
+        .contains("<a href=\"https://flink.apache.org/digests/2020-W36/\""));
+
+    // A run that sends nothing new rewrites no page.
+    let before = mtimes(&archive);
+    std::thread::sleep(Duration::from_millis(20));
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(mtimes(&archive), before);
+
+    // archive = false: no pages, no link.
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("[digest]\n", "[digest]\narchive = false\n"),
+    )
+    .unwrap();
+    let out = send(site.path(), &["digest", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let html =
+        std::fs::read_to_string(site.path().join(".herald/digest/digest-2020-W36.html")).unwrap();
+    assert!(!html.contains("View in your browser"));
 }

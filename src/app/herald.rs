@@ -78,7 +78,7 @@ impl Herald {
         }
     }
 
-    fn render(&self, posts: &[&Post], report: &mut Report) -> Vec<Entry> {
+    pub(super) fn render(&self, posts: &[&Post], report: &mut Report) -> Vec<Entry> {
         let started = std::time::Instant::now();
         let (entries, diagnostics) =
             Renderer::new(&self.site, &self.loaded.posts).render_all(posts);

@@ -2,6 +2,7 @@
 //! each output shows, render exactly those posts into entries and hand `&[Entry]` to the
 //! outputs. Every command returns a [`Report`]; the command line prints it.
 
+mod archive;
 mod herald;
 mod init;
 mod report;

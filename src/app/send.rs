@@ -229,6 +229,9 @@ fn send(
             }
         }
     }
+    if !options.dry_run {
+        herald.write_archive(&journal, &mut report)?;
+    }
     Ok(report)
 }
 

@@ -30,6 +30,10 @@ pub struct DigestConfig {
     pub list_archive: Option<String>,
     /// `List-Post` address, e.g. `mailto:community@flink.apache.org`.
     pub list_post: Option<String>,
+    /// Whether sent digests are published as web pages, with an index and an Atom feed.
+    pub archive: bool,
+    /// Where the archive goes, relative to `[feeds] out_dir` (and to its URL path).
+    pub archive_dir: PathBuf,
 }
 
 impl Default for DigestConfig {
@@ -47,6 +51,8 @@ impl Default for DigestConfig {
             list_unsubscribe: Vec::new(),
             list_archive: None,
             list_post: None,
+            archive: true,
+            archive_dir: PathBuf::from("digests"),
         }
     }
 }

@@ -309,6 +309,17 @@ impl Site {
         self.config.feeds.url_of(self.base(), path)
     }
 
+    /// The public URL of the digest archive's folder for `week_key` (`None`: the index),
+    /// ending in `/`.
+    pub fn digest_archive_url(&self, week_key: Option<&str>) -> String {
+        let dir = &self.config.digest.archive_dir;
+        let path = match week_key {
+            Some(key) => dir.join(key),
+            None => dir.clone(),
+        };
+        format!("{}/", self.feed_url(&path))
+    }
+
     /// A path from the config, resolved against the config file's directory.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         normalize(&self.root.join(path))
@@ -410,6 +421,20 @@ fn url_problems(config: &Config) -> Vec<(&'static str, String)> {
     }
     if let Some(value) = &digest.list_post {
         check("digest.list_post", value, &["mailto", "https", "http"]);
+    }
+    let dir = &digest.archive_dir;
+    if dir.as_os_str().is_empty()
+        || !dir
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        found.push((
+            "digest.archive_dir",
+            format!(
+                "[digest] archive_dir {:?} must be a folder inside [feeds] out_dir (relative, no `..`)",
+                dir.display()
+            ),
+        ));
     }
     found
 }

@@ -16,6 +16,8 @@ pub(crate) struct Context {
     pub links: Links,
     /// Hidden preview text shown by mail clients after the subject.
     pub preheader: String,
+    /// Rendering the archive's web page of the digest rather than the email.
+    pub web: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +58,12 @@ pub(crate) struct Counts {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Links {
+    /// The mailing list's own archive (`List-Archive`).
     pub archive: Option<String>,
+    /// This digest's page in the digest archive ("View in your browser").
+    pub web: Option<String>,
+    /// The digest archive's index.
+    pub digests: Option<String>,
     /// How to leave the list: the first configured unsubscribe URI.
     pub unsubscribe: Option<Unsubscribe>,
     pub feeds: Vec<FeedLink>,
@@ -110,6 +117,11 @@ impl Context {
             },
             links: Links {
                 archive: config.digest.list_archive.clone(),
+                web: config
+                    .digest
+                    .archive
+                    .then(|| site.digest_archive_url(Some(&week.key()))),
+                digests: config.digest.archive.then(|| site.digest_archive_url(None)),
                 unsubscribe: config.digest.list_unsubscribe.first().map(|url| {
                     let address = url
                         .strip_prefix("mailto:")
@@ -123,6 +135,7 @@ impl Context {
                 feeds,
             },
             preheader: format!("New this week: {}", titles.join(" · ")),
+            web: false,
         }
     }
 }

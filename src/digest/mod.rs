@@ -1,6 +1,7 @@
 //! The weekly digest: one week's entries (never posts) rendered with handlebars into an HTML
 //! and a plain-text email, and the complete message that delivery sends.
 
+pub mod archive;
 mod context;
 mod message;
 mod render;

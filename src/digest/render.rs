@@ -63,6 +63,23 @@ pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rende
     })
 }
 
+/// The subject and the web page of a digest, for the archive: the email's HTML without "View
+/// in your browser" and without the list's addresses.
+pub(crate) fn render_page(site: &Site, week: Week, entries: &[Entry]) -> Result<(String, String)> {
+    let templates = Templates::load(site)?;
+    let mut context = Context::new(site, &week, entries);
+    context.web = true;
+    let subject = templates
+        .text
+        .render("subject", &context)
+        .context("failed to render the subject template")?;
+    let html = templates.html_of(&context)?;
+    Ok((
+        subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        html,
+    ))
+}
+
 struct Templates {
     html: Handlebars<'static>,
     text: Handlebars<'static>,
