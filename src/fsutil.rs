@@ -26,17 +26,21 @@ pub fn write_atomic_with(
     sync_dir(parent(path))
 }
 
-/// A file written and synced under a temporary name beside its target, not yet in place.
+/// A file written and synced under a temporary name beside its target, not yet in place;
+/// or, when the target already holds exactly the new bytes, nothing at all (they are
+/// compared as they are produced, so an unchanged file is neither written nor read twice).
 /// Dropping it without [`Staged::commit`] removes the temporary file.
 #[derive(Debug)]
 pub struct Staged {
-    tmp: PathBuf,
+    /// The temporary file; `None` when the target already holds the bytes.
+    tmp: Option<PathBuf>,
     path: PathBuf,
     committed: bool,
 }
 
 impl Staged {
-    /// Writes the content of `path` into a synced temporary file beside it.
+    /// Writes the content of `path` into a synced temporary file beside it, unless the
+    /// target already holds exactly that content.
     pub fn write(
         path: &Path,
         write: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
@@ -44,55 +48,141 @@ impl Staged {
         let dir = parent(path);
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create {}", dir.display()))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-        let (tmp, file) = create_temp(dir, name)
-            .with_context(|| format!("failed to write {}", path.display()))?;
+        let old = std::fs::File::open(path)
+            .ok()
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
+        let mut out = Compare {
+            path,
+            old: old.map(|f| std::io::BufReader::with_capacity(1 << 16, f)),
+            matched: 0,
+            scratch: Vec::new(),
+            new: None,
+        };
+        let result = (|| -> Result<()> {
+            write(&mut out)?;
+            out.finish()
+        })();
+        // A temporary file is removed by dropping its Staged, also on failure.
         let staged = Staged {
-            tmp,
+            tmp: out.new.as_ref().map(|(tmp, _)| tmp.clone()),
             path: path.to_path_buf(),
             committed: false,
         };
-        let result = (|| -> Result<()> {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            write(&mut out)?;
-            let file = out.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            Ok(())
-        })();
         result.with_context(|| format!("failed to write {}", path.display()))?;
+        if let Some((_, file)) = out.new.take() {
+            let file = file.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()
+                .with_context(|| format!("failed to write {}", path.display()))?;
+        }
         Ok(staged)
     }
 
-    /// The temporary file, to read back what was written before it is put in place.
-    pub fn temp_path(&self) -> &Path {
-        &self.tmp
+    /// Where the staged content can be read back before it is put in place: the temporary
+    /// file, or the target when it already held the content.
+    pub fn content_path(&self) -> &Path {
+        self.tmp.as_deref().unwrap_or(&self.path)
     }
 
-    /// Whether the target already holds exactly the staged bytes.
-    fn same_as_target(&self) -> bool {
-        let (Ok(old), Ok(new)) = (std::fs::metadata(&self.path), std::fs::metadata(&self.tmp))
-        else {
-            return false;
-        };
-        old.is_file()
-            && old.len() == new.len()
-            && std::fs::read(&self.path).ok() == std::fs::read(&self.tmp).ok()
+    /// Whether the target already holds exactly the staged bytes (committing does nothing).
+    pub fn unchanged(&self) -> bool {
+        self.tmp.is_none()
     }
 
     /// Renames the temporary file over its target (the directory is not synced: see
-    /// [`commit_all`]).
+    /// [`commit_all`]); does nothing when the target already held the content.
     pub fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("failed to write {}", self.path.display()))?;
+        if let Some(tmp) = &self.tmp {
+            std::fs::rename(tmp, &self.path)
+                .with_context(|| format!("failed to write {}", self.path.display()))?;
+        }
         self.committed = true;
         Ok(())
     }
 }
 
+/// A writer that compares what it is given with the old file and, from the first byte that
+/// differs, writes a temporary file instead (starting with the old bytes that matched).
+struct Compare<'a> {
+    path: &'a Path,
+    old: Option<std::io::BufReader<std::fs::File>>,
+    matched: u64,
+    scratch: Vec<u8>,
+    new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl Compare<'_> {
+    /// Leaves the compared prefix for a temporary file that holds it.
+    fn diverge(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
+        if self.new.is_none() {
+            let dir = parent(self.path);
+            let name = self
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("out");
+            let (tmp, file) = create_temp(dir, name)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            if self.matched > 0 {
+                use std::io::Read as _;
+                let mut old = std::fs::File::open(self.path)?.take(self.matched);
+                std::io::copy(&mut old, &mut out)?;
+            }
+            self.old = None;
+            self.new = Some((tmp, out));
+        }
+        Ok(&mut self.new.as_mut().expect("set above").1)
+    }
+
+    /// After the last write: the old file must end where the new content does.
+    fn finish(&mut self) -> Result<()> {
+        if let Some(old) = &mut self.old {
+            use std::io::BufRead as _;
+            if !old.fill_buf()?.is_empty() {
+                self.diverge()?;
+            }
+        } else if self.new.is_none() {
+            self.diverge()?;
+        }
+        if let Some((_, out)) = &mut self.new {
+            out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for Compare<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(old) = &mut self.old {
+            use std::io::Read as _;
+            self.scratch.resize(buf.len(), 0);
+            let mut got = 0;
+            while got < buf.len() {
+                match old.read(&mut self.scratch[got..])? {
+                    0 => break,
+                    n => got += n,
+                }
+            }
+            if got == buf.len() && self.scratch[..got] == *buf {
+                self.matched += buf.len() as u64;
+                return Ok(buf.len());
+            }
+        }
+        self.diverge()?.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.new {
+            Some((_, out)) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (false, Some(tmp)) = (self.committed, &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -106,12 +196,10 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<()> {
         .map(|s| parent(&s.path).to_path_buf())
         .collect();
     for file in staged {
-        // A file whose bytes did not change is left alone (its temporary copy dropped), so
-        // its modification time and inode stay: web servers' ETags and feed readers'
-        // conditional GETs keep working across a rebuild that changes nothing.
-        if !file.same_as_target() {
-            file.commit()?;
-        }
+        // A file whose bytes did not change was never written, so its modification time
+        // and inode stay: web servers' ETags and feed readers' conditional GETs keep working
+        // across a rebuild that changes nothing.
+        file.commit()?;
     }
     dirs.sort();
     dirs.dedup();
@@ -206,5 +294,46 @@ mod tests {
         commit_all(staged).unwrap();
         assert_eq!(std::fs::read(&b).unwrap(), b"new b");
         assert_eq!(names(dir.path()), ["a.xml", "b.xml"]);
+    }
+
+    #[test]
+    fn unchanged_content_is_compared_not_written_and_any_change_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.xml");
+        let old: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        std::fs::write(&path, &old).unwrap();
+        // In uneven pieces, as a serialiser writes.
+        let write_in_pieces = |bytes: Vec<u8>| {
+            Staged::write(&path, &mut move |out| {
+                for piece in bytes.chunks(7_777) {
+                    out.write_all(piece)?;
+                }
+                Ok(())
+            })
+            .unwrap()
+        };
+        let same = write_in_pieces(old.clone());
+        assert!(same.unchanged());
+        assert_eq!(names(dir.path()), ["feed.xml"], "no temporary file");
+        same.commit().unwrap();
+
+        let mut changed_late = old.clone();
+        *changed_late.last_mut().unwrap() ^= 1;
+        let shorter = old[..old.len() - 3].to_vec();
+        let mut longer = old.clone();
+        longer.extend(b"more");
+        for new in [changed_late, shorter, longer, Vec::new()] {
+            std::fs::write(&path, &old).unwrap();
+            let staged = write_in_pieces(new.clone());
+            assert!(!staged.unchanged());
+            assert_eq!(std::fs::read(staged.content_path()).unwrap(), new);
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                old,
+                "the old file stays until commit"
+            );
+            commit_all(vec![staged]).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), new);
+        }
     }
 }

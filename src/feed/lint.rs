@@ -48,6 +48,10 @@ struct Element {
     attrs: Vec<(String, String)>,
     text: String,
     children: Vec<Element>,
+    /// For HTML carried in an item or entry: what its markup does wrong, found when the
+    /// element closed (its text is then dropped, so a large feed is never held whole).
+    active: Vec<String>,
+    relative: Vec<String>,
 }
 
 impl Element {
@@ -95,10 +99,23 @@ fn parse(xml: &[u8]) -> Result<Element, (usize, String)> {
             Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
             Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
             Event::GeneralRef(r) => {
-                let name = r.decode().map_err(|e| err(&e, at))?;
-                let reference = format!("&{name};");
-                let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, at))?;
-                push_text(&mut stack, &text);
+                // The five predefined entities are nearly every reference in escaped HTML.
+                let known = match &*r {
+                    b"lt" => Some("<"),
+                    b"gt" => Some(">"),
+                    b"amp" => Some("&"),
+                    b"quot" => Some("\""),
+                    b"apos" => Some("'"),
+                    _ => None,
+                };
+                if let Some(text) = known {
+                    push_text(&mut stack, text);
+                } else {
+                    let name = r.decode().map_err(|e| err(&e, at))?;
+                    let reference = format!("&{name};");
+                    let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, at))?;
+                    push_text(&mut stack, &text);
+                }
             }
             Event::Eof => break,
             _ => {}
@@ -138,10 +155,23 @@ fn element(start: &quick_xml::events::BytesStart<'_>, line: usize) -> Result<Ele
     })
 }
 
+/// Elements whose text is HTML when they are in an RSS item or an Atom entry.
+const HTML_CARRIERS: &[&str] = &["description", "content:encoded", "summary", "content"];
+
 fn close(stack: &mut Vec<Element>) {
     if stack.len() > 1 {
-        let done = stack.pop().expect("checked above");
-        stack.last_mut().expect("checked above").children.push(done);
+        let mut done = stack.pop().expect("checked above");
+        let parent = stack.last_mut().expect("checked above");
+        if matches!(parent.name.as_str(), "item" | "entry")
+            && HTML_CARRIERS.contains(&done.name.as_str())
+        {
+            let text = std::mem::take(&mut done.text);
+            done.active = active_markup(&text);
+            if done.name == "description" {
+                done.relative = relative_references(&text);
+            }
+        }
+        parent.children.push(done);
     }
 }
 
@@ -214,15 +244,15 @@ pub fn rss(xml: &[u8]) -> Vec<Finding> {
         }
         for name in ["description", "content:encoded"] {
             if let Some(html) = item.first(name) {
-                active_markup(&mut found, &format!("{at} <{name}>"), &html.text);
+                for problem in &html.active {
+                    found.push(format!("{at} <{name}> {problem}"));
+                }
             }
         }
         if let Some(description) = item.first("description") {
-            relative_references(
-                &mut found,
-                &format!("{at} <description>"),
-                &description.text,
-            );
+            for problem in &description.relative {
+                found.push(format!("{at} <description> {problem}"));
+            }
         }
     }
     found.findings
@@ -287,7 +317,9 @@ pub fn atom(xml: &[u8]) -> Vec<Finding> {
         }
         for name in ["summary", "content"] {
             if let Some(html) = entry.first(name) {
-                active_markup(&mut found, &format!("{at} <{name}>"), &html.text);
+                for problem in &html.active {
+                    found.push(format!("{at} <{name}> {problem}"));
+                }
             }
         }
     }
@@ -329,30 +361,145 @@ fn is_email_author(text: &str) -> bool {
     !local.is_empty() && domain.contains('.') && !address.contains(['<', '>'])
 }
 
+/// Elements a feed reader would run or that change the page's look.
+const ACTIVE: &[&str] = &["script", "iframe", "object", "embed", "style", "form"];
+
 /// Elements and attributes that a feed reader would run or that change the page's look.
-fn active_markup(found: &mut Found, what: &str, html: &str) {
+fn active_markup(html: &str) -> Vec<String> {
+    if scan_tags(html, |_, name, _| {
+        !(ACTIVE.contains(&name) || name.starts_with("on") || name == "style")
+    }) {
+        return Vec::new();
+    }
+    active_markup_tokenized(html)
+}
+
+fn active_markup_tokenized(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
     for (element, attributes) in tags(html) {
-        if ["script", "iframe", "object", "embed", "style", "form"].contains(&element.as_str()) {
-            found.push(format!("{what} holds <{element}>"));
+        if ACTIVE.contains(&element.as_str()) {
+            found.push(format!("holds <{element}>"));
         }
         for (name, _) in attributes {
             if name.starts_with("on") || name == "style" {
-                found.push(format!("{what} holds a {name}= attribute on <{element}>"));
+                found.push(format!("holds a {name}= attribute on <{element}>"));
             }
         }
     }
+    found
 }
 
-fn relative_references(found: &mut Found, what: &str, html: &str) {
+fn relative_references(html: &str) -> Vec<String> {
+    let absolute = |value: &str| !value.contains('&') && Url::parse(value).is_ok();
+    if scan_tags(html, |attribute, name, value| {
+        !attribute || !matches!(name, "href" | "src") || value.is_some_and(absolute)
+    }) {
+        return Vec::new();
+    }
+    relative_references_tokenized(html)
+}
+
+fn relative_references_tokenized(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
     for (element, attributes) in tags(html) {
         for (name, value) in attributes {
             if matches!(name.as_str(), "href" | "src") && Url::parse(&value).is_err() {
                 found.push(format!(
-                    "{what} has a relative reference {name}={value:?} on <{element}>"
+                    "has a relative reference {name}={value:?} on <{element}>"
                 ));
             }
         }
     }
+    found
+}
+
+/// The fast path of the two checks above: a scan of the tags without a tokenizer that calls
+/// `fine(is_attribute, lowercase name, quoted value)` for every element and attribute name
+/// and returns true only when every call did and nothing looked unusual. It sees at least
+/// every tag html5ever's tokenizer sees (inside comments and raw text too), so when it
+/// answers true the tokenizer would find nothing; anything it cannot read plainly (an
+/// unquoted value, a tag left open) sends the check to the tokenizer.
+fn scan_tags(html: &str, mut fine: impl FnMut(bool, &str, Option<&str>) -> bool) -> bool {
+    let bytes = html.as_bytes();
+    let mut name = String::new();
+    let mut at = 0;
+    while let Some(found) = memchr_lt(&bytes[at..]) {
+        let mut i = at + found + 1;
+        at = i;
+        match bytes.get(i) {
+            Some(b) if b.is_ascii_alphabetic() => {}
+            // `</x`, `<!--`, `<?`: not a start tag, and whatever follows is scanned as usual.
+            _ => continue,
+        }
+        let start = i;
+        while i < bytes.len()
+            && !matches!(
+                bytes[i],
+                b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'
+            )
+        {
+            i += 1;
+        }
+        name.clear();
+        name.push_str(&html[start..i].to_ascii_lowercase());
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            || !fine(false, &name, None)
+        {
+            return false;
+        }
+        // Attributes, up to the `>` that ends the tag.
+        loop {
+            while i < bytes.len()
+                && matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/')
+            {
+                i += 1;
+            }
+            match bytes.get(i) {
+                None | Some(b'<' | b'"' | b'\'' | b'=') => return false,
+                Some(b'>') => break,
+                Some(_) => {}
+            }
+            let start = i;
+            while i < bytes.len()
+                && !matches!(
+                    bytes[i],
+                    b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'='
+                )
+            {
+                i += 1;
+            }
+            name.clear();
+            name.push_str(&html[start..i].to_ascii_lowercase());
+            if !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
+            {
+                return false;
+            }
+            let mut value = None;
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                let quote = match bytes.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => q,
+                    _ => return false,
+                };
+                let Some(end) = bytes[i + 1..].iter().position(|&b| b == quote) else {
+                    return false;
+                };
+                value = Some(&html[i + 1..i + 1 + end]);
+                i += end + 2;
+            }
+            if !fine(true, &name, value) {
+                return false;
+            }
+        }
+        at = i + 1;
+    }
+    true
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr(b'<', bytes)
 }
 
 /// Every start tag's element name and attributes.
@@ -577,5 +724,29 @@ mod line_tests {
             "{broken:?}"
         );
         assert_eq!(broken[0].line, 3);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The scan without a tokenizer never hides what the tokenizer finds.
+        #[test]
+        fn the_fast_markup_checks_agree_with_the_tokenizer(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<a", "<A", "<script", "<STYLE>", "<iframe", "<p>", "</a>", "<img", "<textarea>",
+                "<!--", "-->", "<?", "</", "<", ">", "/", "/>", " ", "\n", "=", " = ", "\"", "'",
+                " href=", " src=", " onclick=", " ONload=", " style=", " title=", " data-x=",
+                "\"https://x.org/a\"", "'http://x.org'", "\"rel/x\"", "\"#top\"", "\"&amp;\"",
+                "x", "text", "&lt;", "\u{0}", "é", "<a href=\"https://x.org\">",
+            ]), 0..24)
+        ) {
+            let html: String = parts.concat();
+            proptest::prop_assert_eq!(active_markup(&html), active_markup_tokenized(&html), "{:?}", html);
+            proptest::prop_assert_eq!(
+                relative_references(&html),
+                relative_references_tokenized(&html),
+                "{:?}",
+                html
+            );
+        }
     }
 }

@@ -85,7 +85,9 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
             })
             .collect()
     };
+    let started = std::time::Instant::now();
     let (json, xml) = rayon::join(|| stage_all(json), || stage_all(xml));
+    tracing::debug!("staged {} feeds in {:?}", feeds.len(), started.elapsed());
     let staged = json?;
     let xml_staged = xml?;
     let xml_paths: Vec<(&PathBuf, Format)> = feeds
@@ -98,7 +100,7 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
         .zip(xml_paths.par_iter())
         .map(
             |(file, (path, format))| -> Result<Vec<(PathBuf, lint::Finding)>> {
-                let bytes = std::fs::read(file.temp_path())?;
+                let bytes = std::fs::read(file.content_path())?;
                 let found = match format {
                     Format::Rss => lint::rss(&bytes),
                     _ => lint::atom(&bytes),
@@ -110,6 +112,7 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
         .into_iter()
         .flatten()
         .collect();
+    tracing::debug!("staged and linted in {:?}", started.elapsed());
     if !findings.is_empty() {
         return Ok(Written { feeds: 0, findings });
     }

@@ -37,6 +37,12 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
 }
 
 /// The body of a post and its first line, without parsing the front matter.
+/// Whether `text` holds front matter and the line that closes it (or is a post without
+/// front matter, whose start needs no closing).
+pub(crate) fn closed(text: &str) -> bool {
+    cut(text).is_ok()
+}
+
 pub(crate) fn body(text: &str) -> Result<(&str, usize), LineError> {
     cut(text).map(|(_, _, body, line)| (body, line))
 }

@@ -403,6 +403,11 @@ fn strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// Whether the front matter gives the title (else it comes from the body's first heading).
+pub(crate) fn has_title(split: &Split<'_>) -> bool {
+    split.front.get("title").and_then(scalar).is_some()
+}
+
 fn first_heading(body: &str) -> Option<String> {
     body.lines()
         .find_map(|l| l.strip_prefix("# "))

@@ -128,11 +128,21 @@ fn load_one(
     now: DateTime<Utc>,
 ) -> Option<Result<Post, Diagnostic>> {
     let path = at.path.as_path();
-    let text = match read_text(path, site.config.max_post_bytes) {
-        Ok(text) => text,
+    let max = site.config.max_post_bytes;
+    let (mut text, whole) = match read_head(path, max) {
+        Ok(head) => head,
         Err(d) => return Some(Err(d)),
     };
-    let split = match front_matter::split(&text) {
+    let mut split = front_matter::split(&text);
+    // The body is needed only for a title taken from its first heading.
+    if !whole && split.as_ref().is_ok_and(|s| !meta::has_title(s)) {
+        text = match read_text(path, max) {
+            Ok(text) => text,
+            Err(d) => return Some(Err(d)),
+        };
+        split = front_matter::split(&text);
+    }
+    let split = match split {
         Ok(split) => split,
         Err((line, msg)) => return Some(Err(Diagnostic::error(path, line, msg))),
     };
@@ -147,22 +157,74 @@ fn load_one(
 /// normalised to `\n`.
 fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
     use std::io::Read as _;
-    let cannot_read =
-        |e: std::io::Error| Diagnostic::error(path, 1, format!("cannot read file: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let file = open_post(path, max_bytes)?;
     let mut bytes = Vec::new();
     // Read one byte past the bound, so a file that grows meanwhile is still caught.
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(Diagnostic::error(
-            path,
-            1,
-            format!("the post is larger than max_post_bytes ({max_bytes} bytes): not read"),
-        ));
+        .map_err(|e| cannot_read(path, e))?;
+    decode(path, &bytes, max_bytes)
+}
+
+/// How much of a post is read at a time when only its front matter is wanted.
+const HEAD_CHUNK: usize = 4096;
+
+/// The start of a post, up to at least the line that closes its front matter, checked as
+/// [`read_text`] checks the whole; `true` when that is the whole post. Loading needs only
+/// the front matter, so a large blog's bodies are not read until a post is rendered.
+fn read_head(path: &Path, max_bytes: u64) -> Result<(String, bool), Diagnostic> {
+    use std::io::Read as _;
+    let mut file = open_post(path, max_bytes)?.take(max_bytes.saturating_add(1));
+    let mut bytes = Vec::new();
+    loop {
+        let before = bytes.len();
+        (&mut file)
+            .take(HEAD_CHUNK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| cannot_read(path, e))?;
+        if bytes.len() - before < HEAD_CHUNK {
+            return decode(path, &bytes, max_bytes).map(|text| (text, true));
+        }
+        // Whole lines only: a line end or a character may be cut at the chunk's end.
+        let lines = bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |at| at + 1);
+        let text = decode(path, &bytes[..lines], max_bytes)?;
+        if front_matter::closed(&text) {
+            return Ok((text, false));
+        }
     }
-    let text = match std::str::from_utf8(&bytes) {
+}
+
+fn cannot_read(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, 1, format!("cannot read file: {e}"))
+}
+
+/// Opens a post, refusing one larger than `max_bytes`.
+fn open_post(path: &Path, max_bytes: u64) -> Result<std::fs::File, Diagnostic> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+    let len = file.metadata().map_err(|e| cannot_read(path, e))?.len();
+    if len > max_bytes {
+        return Err(too_large(path, max_bytes));
+    }
+    Ok(file)
+}
+
+fn too_large(path: &Path, max_bytes: u64) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        1,
+        format!("the post is larger than max_post_bytes ({max_bytes} bytes): not read"),
+    )
+}
+
+/// Checks and normalises a post's bytes (or the whole lines at its start).
+fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<String, Diagnostic> {
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(path, max_bytes));
+    }
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
