@@ -79,3 +79,72 @@ fn rendering_only_the_weeks_posts_changes_no_digest() {
     assert_eq!(slow.posts, 3);
     assert!(fast == slow.message.formatted(), "the .eml files differ");
 }
+
+/// Every carried corpus, loaded as the suite loads it: herald's own config for the Flink
+/// posts, the generator's configuration for the three real sites.
+fn every_corpus() -> Vec<(String, Herald)> {
+    let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    let own = |config: &str, posts: &str| Options {
+        config: common::root().join(config),
+        site: None,
+        posts: Some(common::corpus().join(posts)),
+        drafts: false,
+        future: false,
+        now,
+    };
+    let site = |name: &str| Options {
+        config: std::path::PathBuf::new(),
+        site: Some(common::corpus().join("sites").join(name)),
+        posts: None,
+        drafts: false,
+        future: false,
+        now,
+    };
+    [
+        (
+            "flink-hugo",
+            own("tests/fixtures/flink-hugo.toml", "flink-hugo"),
+        ),
+        (
+            "flink-jekyll",
+            own("tests/fixtures/flink-jekyll.toml", "flink-jekyll/_posts"),
+        ),
+        ("hugo-linkerd", site("hugo-linkerd")),
+        ("jekyll-cordova", site("jekyll-cordova")),
+        ("zola-rust-osdev", site("zola-rust-osdev")),
+    ]
+    .into_iter()
+    .map(|(name, options)| {
+        let herald = Herald::load(&options).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        (name.to_string(), herald)
+    })
+    .collect()
+}
+
+#[test]
+fn streamed_feeds_are_byte_identical_to_whole_documents_on_every_corpus() {
+    use herald::config::ContentMode;
+    let mut compared = 0;
+    for (name, mut herald) in every_corpus() {
+        let (entries, _) = herald.entries();
+        assert!(entries.len() >= 5, "{name}: {} entries", entries.len());
+        for content in [ContentMode::Full, ContentMode::Summary] {
+            let feeds = &mut herald.site.config.feeds;
+            (feeds.limit, feeds.per_tag, feeds.content) = (0, true, content);
+            let streamed = herald::feed::render(&herald.site, &entries).unwrap();
+            let whole = herald::feed::render_whole(&herald.site, &entries).unwrap();
+            assert_eq!(streamed.len(), whole.len());
+            for (s, w) in streamed.iter().zip(&whole) {
+                assert_eq!(s.path, w.path);
+                assert!(
+                    s.bytes == w.bytes,
+                    "{name} {content:?}: {} differs",
+                    s.path.display()
+                );
+                compared += 1;
+            }
+        }
+    }
+    // Per-tag feeds included: far more than the five corpora's main feeds.
+    assert!(compared > 100, "{compared} feeds compared");
+}

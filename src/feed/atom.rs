@@ -14,7 +14,8 @@ use super::plan::Feed;
 use super::rss::MEDIA_NS;
 use crate::entry::Entry;
 
-pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The feed without its entries.
+fn document(feed: &Feed<'_>) -> AtomFeed {
     let site = &feed.site.config;
     let mut atom = AtomFeed {
         id: feed.self_url.clone(),
@@ -33,17 +34,44 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
         icon: site.feeds.icon.clone(),
         logo: site.feeds.logo.clone(),
         lang: Some(site.language.clone()),
-        entries: feed.entries.iter().map(|e| entry(feed, e)).collect(),
         ..AtomFeed::default()
     };
     if feed.entries.iter().any(|e| e.image.is_some()) {
         atom.namespaces.insert("media".into(), MEDIA_NS.into());
     }
+    atom
+}
+
+/// The whole feed in one document, as atom_syndication writes it: what [`write`] streams,
+/// entry by entry (the tests hold the two to the same bytes).
+pub(crate) fn write_whole(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+    let mut atom = document(feed);
+    atom.entries = feed.entries.iter().map(|e| entry(feed, e)).collect();
     out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .context("failed to write Atom")?;
     let out = atom
         .write_with_config(out, config())
         .context("failed to write Atom")?;
+    out.write_all(b"\n").context("failed to write Atom")
+}
+
+/// Writes the feed an entry at a time.
+pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+    let atom = document(feed);
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .context("failed to write Atom")?;
+    // atom_syndication writes only whole feeds: each entry is written in a feed of its own
+    // and spliced in.
+    let serialise = |atom: &AtomFeed| -> Result<Vec<u8>> {
+        atom.write_with_config(Vec::new(), config())
+            .context("failed to write Atom")
+    };
+    let entries = feed.entries.iter().map(|e| {
+        let mut one = atom.clone();
+        one.entries = vec![entry(feed, e)];
+        serialise(&one)
+    });
+    super::splice(&serialise(&atom)?, entries, out)?;
     out.write_all(b"\n").context("failed to write Atom")
 }
 

@@ -28,6 +28,48 @@ fn write_feed(feed: &Feed<'_>, format: Format, out: &mut dyn std::io::Write) -> 
     }
 }
 
+/// Streams a document whose items its crate can only serialise inside a whole document:
+/// `empty` is the document without items, `items` each item alone in the same document. The
+/// first item shows where items go (where it and `empty` part); every item is cut out of its
+/// document there and written in turn, so the output is the whole document's bytes without
+/// the whole document, or its items' copies, ever being in memory.
+fn splice(
+    empty: &[u8],
+    items: impl Iterator<Item = Result<Vec<u8>>>,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    // (head, tail): the bytes of `empty` before and after the place of the items.
+    let mut cut: Option<(usize, usize)> = None;
+    for document in items {
+        let document = document?;
+        let (head, tail) = match cut {
+            Some(cut) => cut,
+            None => {
+                let head = empty
+                    .iter()
+                    .zip(&document)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                out.write_all(&empty[..head])?;
+                *cut.insert((head, empty.len() - head))
+            }
+        };
+        let fits = document.len() >= head + tail
+            && document[..head] == empty[..head]
+            && document[document.len() - tail..] == empty[head..];
+        anyhow::ensure!(
+            fits,
+            "an item's document differs from the feed's outside the item: cannot stream it"
+        );
+        out.write_all(&document[head..document.len() - tail])?;
+    }
+    match cut {
+        None => out.write_all(empty)?,
+        Some((head, _)) => out.write_all(&empty[head..])?,
+    }
+    Ok(())
+}
+
 /// A rendered feed file: path relative to the output directory and its bytes.
 #[derive(Debug)]
 pub struct FeedFile {
@@ -41,11 +83,29 @@ pub struct FeedFile {
 
 /// Renders every configured feed (and per-tag feeds) from entries sorted newest first.
 pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
+    render_with(site, entries, write_feed)
+}
+
+/// [`render`] with RSS and Atom serialised as whole documents by their crates, not streamed
+/// item by item: the plain way the streaming writers must match byte for byte (tested).
+pub fn render_whole(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
+    render_with(site, entries, |feed, format, out| match format {
+        Format::Rss => rss::write_whole(feed, out),
+        Format::Atom => atom::write_whole(feed, out),
+        Format::Json => json::write(feed, out),
+    })
+}
+
+fn render_with(
+    site: &Site,
+    entries: &[Entry],
+    write: fn(&Feed<'_>, Format, &mut dyn std::io::Write) -> Result<()>,
+) -> Result<Vec<FeedFile>> {
     plan(site, entries)
         .into_iter()
         .map(|(path, format, feed)| {
             let mut bytes = Vec::new();
-            write_feed(&feed, format, &mut bytes)?;
+            write(&feed, format, &mut bytes)?;
             Ok(FeedFile {
                 path,
                 format,

@@ -16,7 +16,8 @@ use crate::entry::Entry;
 /// The Media RSS namespace, for `media:thumbnail`.
 pub(crate) const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
-pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The channel without its items.
+fn channel(feed: &Feed<'_>) -> Channel {
     let site = &feed.site.config;
     let updated = feed.updated.to_rfc2822();
     let mut channel = Channel {
@@ -31,7 +32,6 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
         generator: Some(super::json::GENERATOR.to_string()),
         last_build_date: Some(updated.clone()),
         pub_date: Some(updated),
-        items: feed.entries.iter().map(|e| item(feed, e)).collect(),
         atom_ext: Some(AtomExtension {
             links: vec![Link {
                 href: feed.self_url.clone(),
@@ -51,12 +51,52 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
     if feed.entries.iter().any(|e| e.image.is_some()) {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());
     }
-    // The rss crate writes the XML declaration itself.
+    channel
+}
+
+/// The whole channel in one document, as the rss crate writes it: what [`write`] streams,
+/// item by item (the tests hold the two to the same bytes).
+pub(crate) fn write_whole(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+    let mut channel = channel(feed);
+    channel.items = feed.entries.iter().map(|e| item(feed, e)).collect();
     let out = channel
         .pretty_write_to(out, b' ', 2)
         .context("failed to write RSS")?;
     out.write_all(b"\n").context("failed to write RSS")
 }
+
+/// Writes the channel an item at a time.
+pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+    let mut channel = channel(feed);
+    // The namespaces the rss crate declares for what items use (every item has dc:creator,
+    // and content:encoded with full content), declared up front as the whole document would.
+    if !feed.entries.is_empty() {
+        channel
+            .namespaces
+            .insert("dc".into(), rss::extension::dublincore::NAMESPACE.into());
+        if feed.full() {
+            channel
+                .namespaces
+                .insert("content".into(), CONTENT_NS.into());
+        }
+    }
+    // The rss crate writes the XML declaration itself, and only whole channels.
+    let document = |channel: &Channel| -> Result<Vec<u8>> {
+        channel
+            .pretty_write_to(Vec::new(), b' ', 2)
+            .context("failed to write RSS")
+    };
+    let items = feed.entries.iter().map(|e| {
+        let mut one = channel.clone();
+        one.items = vec![item(feed, e)];
+        document(&one)
+    });
+    super::splice(&document(&channel)?, items, out)?;
+    out.write_all(b"\n").context("failed to write RSS")
+}
+
+/// The RSS content module's namespace, for `content:encoded`.
+const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
 
 fn item(feed: &Feed<'_>, entry: &Entry) -> Item {
     let mut extensions = ExtensionMap::new();

@@ -378,3 +378,66 @@ impl<'a> Renderer<'a> {
         Ok((entry, warnings))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// Every post file the suite carries (and any text file beside them).
+    fn corpus_files() -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "md" || e == "markdown" || e == "html")
+                {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        walk(&root.join("corpus"), &mut files);
+        walk(&root.join("fixtures"), &mut files);
+        files
+    }
+
+    #[test]
+    fn reading_only_the_front_matter_gives_what_reading_the_whole_post_gives() {
+        let mut heads = 0;
+        for path in corpus_files() {
+            let whole = read_text(&path, 2_000_000).map(|t| {
+                let split = front_matter::split(&t)
+                    .map(|s| (s.front.clone(), s.front_text.to_string(), s.front_line));
+                (split, t)
+            });
+            let head = read_head(&path, 2_000_000).map(|(t, complete)| {
+                let split = front_matter::split(&t)
+                    .map(|s| (s.front.clone(), s.front_text.to_string(), s.front_line));
+                (split, t, complete)
+            });
+            match (whole, head) {
+                (Ok((whole_split, whole_text)), Ok((head_split, head_text, complete))) => {
+                    assert_eq!(whole_split, head_split, "{}", path.display());
+                    assert!(whole_text.starts_with(&head_text), "{}", path.display());
+                    assert_eq!(complete, whole_text == head_text, "{}", path.display());
+                    if !complete {
+                        heads += 1;
+                    }
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{}", path.display()),
+                (a, b) => panic!("{}: {a:?} / {b:?}", path.display()),
+            }
+        }
+        // The fast path was taken, not only files shorter than one chunk.
+        assert!(
+            heads > 100,
+            "{heads} posts read only up to their front matter"
+        );
+    }
+}
