@@ -1,6 +1,8 @@
 //! HTML read as tokens, by html5ever's tokenizer (the parser ammonia already cleans with).
 //! Every part of herald that reads HTML goes through here: the plain text of a post, its
-//! first image, and the tags the feed lint checks. No hand-written tag scanner.
+//! first image, and the tags the feed lint checks. Two plain scans of the tags serve as fast
+//! paths: each either answers exactly as the tokenizer would or says it cannot, and the
+//! tokenizer then decides (proptests hold each to the tokenizer).
 
 use std::cell::RefCell;
 
@@ -45,28 +47,221 @@ impl<'a> Tag<'a> {
     }
 }
 
+/// The fast path of the feed lint's markup checks: a scan of the start tags without a
+/// tokenizer that calls `fine(is_attribute, lowercase name, quoted value)` for every element
+/// and attribute name and returns true only when every call did and nothing looked unusual.
+/// It sees at least every tag html5ever's tokenizer sees (inside comments and raw text too),
+/// so when it answers true the tokenizer would find nothing; anything it cannot read plainly
+/// (an unquoted value, a tag left open) makes it answer false.
+pub fn scan_tags(html: &str, mut fine: impl FnMut(bool, &str, Option<&str>) -> bool) -> bool {
+    let bytes = html.as_bytes();
+    let mut name = String::new();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let lt = at + found;
+        // `</x`, `<!--`, `<?`: not a start tag, and whatever follows is scanned as usual.
+        if !bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            at = lt + 1;
+            continue;
+        }
+        match start_tag(html, lt, &mut name, |attribute, value| {
+            fine(true, attribute, value)
+        }) {
+            Some(end) if fine(false, &name, None) => at = end,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The depth of `html` as the tokenizer's start and end tags give it (elements in `flat`
+/// neither open nor close a level), from a plain scan of the tags; `None` when the scan
+/// meets anything it does not read the way the tokenizer does (a comment's odd ending, a
+/// `<!` or `<?` construct, an element whose content is raw text, an unquoted attribute).
+pub fn scanned_depth(html: &str, flat: &[&str]) -> Option<usize> {
+    const RAW_TEXT: &[&str] = &[
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "plaintext",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut name = String::new();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let lt = at + found;
+        match bytes.get(lt + 1) {
+            Some(b'!') => {
+                // Only a plain comment: `<!--`, text without `--!>`, then `-->`.
+                let body = html[lt..].strip_prefix("<!--")?;
+                if body.starts_with('>') || body.starts_with("->") {
+                    return None;
+                }
+                let end = body.find("-->")?;
+                if body[..end].contains("--!>") {
+                    return None;
+                }
+                at = lt + 4 + end + 3;
+            }
+            Some(b'/') => {
+                let start = lt + 2;
+                if !bytes.get(start).is_some_and(u8::is_ascii_alphabetic) {
+                    return None;
+                }
+                let close = start + memchr::memchr(b'>', &bytes[start..])?;
+                let tag = &html[start..close];
+                if tag.contains(['"', '\'', '<']) {
+                    return None;
+                }
+                let end = tag.find(is_space_or_slash).unwrap_or(tag.len());
+                if !flat.contains(&tag[..end].to_ascii_lowercase().as_str()) {
+                    depth = depth.saturating_sub(1);
+                }
+                at = close + 1;
+            }
+            Some(b) if b.is_ascii_alphabetic() => {
+                let end = start_tag(html, lt, &mut name, |_, _| true)?;
+                if RAW_TEXT.contains(&name.as_str()) {
+                    return None;
+                }
+                if !flat.contains(&name.as_str()) {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                at = end;
+            }
+            Some(b'?') => return None,
+            _ => at = lt + 1,
+        }
+    }
+    Some(deepest)
+}
+
+fn is_space_or_slash(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ' | '/')
+}
+
+/// The start tag whose `<` is at `lt`: sets `name` to its lowercase name, calls `attribute`
+/// with each attribute's lowercase name and value, and returns where the tag ends (after its
+/// `>`); `None` when an attribute call says so or the tag is not plain (a name with unusual
+/// characters, an unquoted value, no `>`).
+fn start_tag(
+    html: &str,
+    lt: usize,
+    name: &mut String,
+    mut attribute: impl FnMut(&str, Option<&str>) -> bool,
+) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let stop = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>');
+    let mut i = lt + 1;
+    while i < bytes.len() && !stop(bytes[i]) {
+        i += 1;
+    }
+    name.clear();
+    name.push_str(&html[lt + 1..i].to_ascii_lowercase());
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let mut key = String::new();
+    loop {
+        while i < bytes.len() && (stop(bytes[i]) && bytes[i] != b'>') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None | Some(b'<' | b'"' | b'\'' | b'=') => return None,
+            Some(b'>') => return Some(i + 1),
+            Some(_) => {}
+        }
+        let start = i;
+        while i < bytes.len() && !stop(bytes[i]) && bytes[i] != b'=' {
+            i += 1;
+        }
+        key.clear();
+        key.push_str(&html[start..i].to_ascii_lowercase());
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
+        {
+            return None;
+        }
+        let mut value = None;
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            let quote = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                _ => return None,
+            };
+            let end = memchr::memchr(quote, &bytes[i + 1..])?;
+            value = Some(&html[i + 1..i + 1 + end]);
+            i += end + 2;
+        }
+        if !attribute(&key, value) {
+            return None;
+        }
+    }
+}
+
 /// Calls `visit` with every token of `html`, in order.
-pub fn each_token(html: &str, visit: impl FnMut(Token<'_>)) {
+pub fn each_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
+    each_token_until(html, |token| {
+        visit(token);
+        true
+    });
+}
+
+/// Feeds the whole input; true when the sink stopped the tokenizer before the end.
+fn sink_stopped<F: FnMut(Token<'_>) -> bool>(
+    tokenizer: &Tokenizer<Sink<F>>,
+    input: &BufferQueue,
+) -> bool {
+    let _ = tokenizer.feed(input);
+    tokenizer.sink.stopped.get()
+}
+
+/// Calls `visit` with the tokens of `html` in order until it returns false; the tokenizer
+/// then stops at the next tag rather than reading the rest (no token reaches `visit` after
+/// it said stop).
+pub fn each_token_until(html: &str, visit: impl FnMut(Token<'_>) -> bool) {
     let sink = Sink {
         visit: RefCell::new(visit),
+        stopped: std::cell::Cell::new(false),
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
+    if !sink_stopped(&tokenizer, &input) {
+        tokenizer.end();
+    }
 }
 
 struct Sink<F> {
     visit: RefCell<F>,
+    /// Set when `visit` asked to stop; the tokenizer is paused at the next tag.
+    stopped: std::cell::Cell<bool>,
 }
 
-impl<F: FnMut(Token<'_>)> TokenSink for Sink<F> {
+impl<F: FnMut(Token<'_>) -> bool> TokenSink for Sink<F> {
     type Handle = ();
 
     fn process_token(&self, token: RawToken, _line: u64) -> TokenSinkResult<()> {
+        let is_tag = matches!(token, RawToken::TagToken(_));
+        if self.stopped.get() {
+            // Only a tag may pause html5ever's tokenizer (it asserts that text goes on).
+            return if is_tag {
+                TokenSinkResult::Script(())
+            } else {
+                TokenSinkResult::Continue
+            };
+        }
         let mut visit = self.visit.borrow_mut();
-        match token {
+        let go_on = match token {
             RawToken::TagToken(tag) => match tag.kind {
                 TagKind::StartTag => visit(Token::Start(Tag {
                     name: &tag.name,
@@ -75,7 +270,13 @@ impl<F: FnMut(Token<'_>)> TokenSink for Sink<F> {
                 TagKind::EndTag => visit(Token::End(&tag.name)),
             },
             RawToken::CharacterTokens(text) => visit(Token::Text(&text)),
-            _ => {}
+            _ => true,
+        };
+        if !go_on {
+            self.stopped.set(true);
+            if is_tag {
+                return TokenSinkResult::Script(());
+            }
         }
         TokenSinkResult::Continue
     }

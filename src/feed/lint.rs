@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use url::Url;
 
-use crate::markup::{each_token, Token};
+use crate::markup::{each_token, scan_tags, Token};
 
 /// One problem in a feed file, on the line of the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,95 +411,6 @@ fn relative_references_tokenized(html: &str) -> Vec<String> {
         }
     }
     found
-}
-
-/// The fast path of the two checks above: a scan of the tags without a tokenizer that calls
-/// `fine(is_attribute, lowercase name, quoted value)` for every element and attribute name
-/// and returns true only when every call did and nothing looked unusual. It sees at least
-/// every tag html5ever's tokenizer sees (inside comments and raw text too), so when it
-/// answers true the tokenizer would find nothing; anything it cannot read plainly (an
-/// unquoted value, a tag left open) sends the check to the tokenizer.
-fn scan_tags(html: &str, mut fine: impl FnMut(bool, &str, Option<&str>) -> bool) -> bool {
-    let bytes = html.as_bytes();
-    let mut name = String::new();
-    let mut at = 0;
-    while let Some(found) = memchr_lt(&bytes[at..]) {
-        let mut i = at + found + 1;
-        at = i;
-        match bytes.get(i) {
-            Some(b) if b.is_ascii_alphabetic() => {}
-            // `</x`, `<!--`, `<?`: not a start tag, and whatever follows is scanned as usual.
-            _ => continue,
-        }
-        let start = i;
-        while i < bytes.len()
-            && !matches!(
-                bytes[i],
-                b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'
-            )
-        {
-            i += 1;
-        }
-        name.clear();
-        name.push_str(&html[start..i].to_ascii_lowercase());
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            || !fine(false, &name, None)
-        {
-            return false;
-        }
-        // Attributes, up to the `>` that ends the tag.
-        loop {
-            while i < bytes.len()
-                && matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/')
-            {
-                i += 1;
-            }
-            match bytes.get(i) {
-                None | Some(b'<' | b'"' | b'\'' | b'=') => return false,
-                Some(b'>') => break,
-                Some(_) => {}
-            }
-            let start = i;
-            while i < bytes.len()
-                && !matches!(
-                    bytes[i],
-                    b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'='
-                )
-            {
-                i += 1;
-            }
-            name.clear();
-            name.push_str(&html[start..i].to_ascii_lowercase());
-            if !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
-            {
-                return false;
-            }
-            let mut value = None;
-            if bytes.get(i) == Some(&b'=') {
-                i += 1;
-                let quote = match bytes.get(i) {
-                    Some(&q @ (b'"' | b'\'')) => q,
-                    _ => return false,
-                };
-                let Some(end) = bytes[i + 1..].iter().position(|&b| b == quote) else {
-                    return false;
-                };
-                value = Some(&html[i + 1..i + 1 + end]);
-                i += end + 2;
-            }
-            if !fine(true, &name, value) {
-                return false;
-            }
-        }
-        at = i + 1;
-    }
-    true
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr(b'<', bytes)
 }
 
 /// Every start tag's element name and attributes.

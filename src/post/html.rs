@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
-use crate::markup::{each_token, Token};
+use crate::markup::{each_token, each_token_until, scanned_depth, Token};
 
 /// Where relative URLs in one post point: root-relative ones at the site, the rest at the page.
 #[derive(Debug, Clone)]
@@ -217,17 +217,23 @@ pub(crate) fn too_deep(html: &str) -> bool {
     if html.matches('<').count() <= MAX_HTML_NESTING {
         return false;
     }
+    scanned_depth(html, SELF_CLOSING).unwrap_or_else(|| tokenized_depth(html, SELF_CLOSING))
+        > MAX_HTML_NESTING
+}
+
+/// The depth html5ever's tokens give: what [`scanned_depth`] answers faster when it can.
+fn tokenized_depth(html: &str, flat: &[&str]) -> usize {
     let mut depth = 0usize;
     let mut deepest = 0usize;
     each_token(html, |token| match token {
-        Token::Start(tag) if !SELF_CLOSING.contains(&tag.name) => {
+        Token::Start(tag) if !flat.contains(&tag.name) => {
             depth += 1;
             deepest = deepest.max(depth);
         }
-        Token::End(name) if !SELF_CLOSING.contains(&name) => depth = depth.saturating_sub(1),
+        Token::End(name) if !flat.contains(&name) => depth = depth.saturating_sub(1),
         _ => {}
     });
-    deepest > MAX_HTML_NESTING
+    deepest
 }
 
 /// A summary cut from sanitised HTML: the text up to about `length` characters, ending at
@@ -242,9 +248,9 @@ pub(crate) fn summary_of_html(html: &str, length: usize) -> String {
     let mut open: Vec<&'static str> = Vec::new(); // inline elements open in `out`
     let (mut chars, mut skip, mut in_block, mut done) = (0usize, 0usize, false, length == 0);
     let mut space = false;
-    each_token(html, |token| {
+    each_token_until(html, |token| {
         if done {
-            return;
+            return false;
         }
         match token {
             Token::Start(tag) if SKIPPED.contains(&tag.name) && tag.name != "img" => skip += 1,
@@ -312,7 +318,7 @@ pub(crate) fn summary_of_html(html: &str, length: usize) -> String {
                     if chars > 0 && chars + 1 + word_chars > length {
                         out.push('…');
                         done = true;
-                        return;
+                        return false;
                     }
                     if space && chars > 0 {
                         out.push(' ');
@@ -328,6 +334,7 @@ pub(crate) fn summary_of_html(html: &str, length: usize) -> String {
                 }
             }
         }
+        !done
     });
     for closing in open.drain(..).rev() {
         out.push_str("</");
@@ -574,5 +581,35 @@ mod tests {
             text,
             "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny"
         );
+    }
+
+    #[test]
+    fn the_scan_answers_for_ordinary_html_and_defers_on_raw_text() {
+        let html = "<div><p>x</p><div class=\"c\"><a href=\"y\">z</a><br></div><!-- n --></div>";
+        assert_eq!(scanned_depth(html, &["p", "br"]), Some(3));
+        assert_eq!(tokenized_depth(html, &["p", "br"]), 3);
+        assert_eq!(scanned_depth("<div><script>x</script></div>", &[]), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The scan of the tags never answers a depth the tokenizer would not.
+        #[test]
+        fn the_scanned_depth_is_the_tokenized_depth(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<div>", "</div>", "<DIV class=\"a\">", "<p>", "</p>", "<li>", "<br/>",
+                "<span>", "</span >", "</span x=\"1\">", "<!-- c -->", "<!-->", "<!--->",
+                "--!>", "<!--", "-->", "<![CDATA[", "]]>", "<?x>", "<!DOCTYPE html>", "<script>",
+                "</script>", "<textarea>", "<title>", "<a href='x'>", "</a>", "<a href=x>", "<",
+                ">", "/", "\"", "'", "=", " ", "\n", "text", "&lt;", "</", "<b", "é", "<div/>",
+                "<em>", "</em>", "<x-y>", "</x-y>", "<svg>", "</svg>", "<math>",
+            ]), 0..40)
+        ) {
+            let html: String = parts.concat();
+            let flat = &["p", "li", "br"][..];
+            if let Some(depth) = scanned_depth(&html, flat) {
+                proptest::prop_assert_eq!(depth, tokenized_depth(&html, flat), "{:?}", html);
+            }
+        }
     }
 }
