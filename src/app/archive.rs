@@ -62,7 +62,7 @@ impl Herald {
         let mut findings = Vec::new();
         for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with("atom.xml")) {
             findings.extend(
-                feed::lint::atom(bytes)
+                feed::lint::atom(&bytes[..])
                     .into_iter()
                     .map(|f| Diagnostic::error(out.join(path), f.line, f.message)),
             );

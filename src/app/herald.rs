@@ -104,8 +104,8 @@ impl Herald {
         let out_dir = self.site.resolve(&self.site.config.feeds.out_dir);
         for file in feed::render(&self.site, &entries)? {
             let findings = match file.format {
-                Format::Rss => lint::rss(&file.bytes),
-                Format::Atom => lint::atom(&file.bytes),
+                Format::Rss => lint::rss(&file.bytes[..]),
+                Format::Atom => lint::atom(&file.bytes[..]),
                 Format::Json => Vec::new(),
             };
             let path = out_dir.join(&file.path);

@@ -160,10 +160,13 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
         .zip(xml_paths.par_iter())
         .map(
             |(file, (path, format))| -> Result<Vec<(PathBuf, lint::Finding)>> {
-                let bytes = std::fs::read(file.content_path())?;
+                let read = std::io::BufReader::with_capacity(
+                    1 << 16,
+                    std::fs::File::open(file.content_path())?,
+                );
                 let found = match format {
-                    Format::Rss => lint::rss(&bytes),
-                    _ => lint::atom(&bytes),
+                    Format::Rss => lint::rss(read),
+                    _ => lint::atom(read),
                 };
                 Ok(found.into_iter().map(|f| ((*path).clone(), f)).collect())
             },
