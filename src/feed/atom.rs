@@ -71,7 +71,7 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
         one.entries = vec![entry(feed, e)];
         serialise(&one)
     });
-    super::splice(&serialise(&atom)?, entries, out)?;
+    super::splice::splice(&serialise(&atom)?, entries, out)?;
     out.write_all(b"\n").context("failed to write Atom")
 }
 

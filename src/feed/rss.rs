@@ -91,7 +91,7 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
         one.items = vec![item(feed, e)];
         document(&one)
     });
-    super::splice(&document(&channel)?, items, out)?;
+    super::splice::splice(&document(&channel)?, items, out)?;
     out.write_all(b"\n").context("failed to write RSS")
 }
 
