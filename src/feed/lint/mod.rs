@@ -2,14 +2,15 @@
 //! well-formed XML, dates, absolute links and ids, unique ids, a self link, RSS `author` as
 //! an email, an author for every Atom entry, and content free of active markup.
 
+mod html;
+mod tree;
+
 use std::collections::HashSet;
 
 use chrono::DateTime;
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use url::Url;
 
-use crate::markup::{each_token, scan_tags, Token};
+use tree::{parse, Element};
 
 /// One problem in a feed file, on the line of the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,156 +38,6 @@ impl Found {
             line: self.line.max(1),
             message,
         });
-    }
-}
-
-/// One element of a parsed feed: name (with prefix), attributes, text, children and line.
-#[derive(Debug, Default)]
-struct Element {
-    line: usize,
-    name: String,
-    attrs: Vec<(String, String)>,
-    text: String,
-    children: Vec<Element>,
-    /// For HTML carried in an item or entry: what its markup does wrong, found when the
-    /// element closed (its text is then dropped, so a large feed is never held whole).
-    active: Vec<String>,
-    relative: Vec<String>,
-}
-
-impl Element {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    fn first(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-}
-
-fn parse(xml: impl std::io::BufRead) -> Result<Element, (usize, String)> {
-    let mut reader = Reader::from_reader(xml);
-    let mut stack = vec![Element::default()];
-    let mut buf = Vec::new();
-    // Every byte of the document is in some event, so its lines are counted as they pass:
-    // the document is read as a stream, never held whole.
-    let mut line = 1usize;
-    let err = |e: &dyn std::fmt::Display, line: usize| (line, format!("not well-formed XML: {e}"));
-    loop {
-        let at = line;
-        let event = reader.read_event_into(&mut buf).map_err(|e| err(&e, at))?;
-        line += newlines(&event);
-        match event {
-            Event::Start(start) => stack.push(element(&start, at).map_err(|e| err(&e, at))?),
-            Event::Empty(start) => {
-                stack.push(element(&start, at).map_err(|e| err(&e, at))?);
-                close(&mut stack);
-            }
-            Event::End(_) => close(&mut stack),
-            Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
-            Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
-            Event::GeneralRef(r) => {
-                // The five predefined entities are nearly every reference in escaped HTML.
-                let known = match &*r {
-                    b"lt" => Some("<"),
-                    b"gt" => Some(">"),
-                    b"amp" => Some("&"),
-                    b"quot" => Some("\""),
-                    b"apos" => Some("'"),
-                    _ => None,
-                };
-                if let Some(text) = known {
-                    push_text(&mut stack, text);
-                } else {
-                    let name = r.decode().map_err(|e| err(&e, at))?;
-                    let reference = format!("&{name};");
-                    let text = quick_xml::escape::unescape(&reference).map_err(|e| err(&e, at))?;
-                    push_text(&mut stack, &text);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    if stack.len() != 1 {
-        let open = stack.last().map_or(1, |e| e.line);
-        return Err((
-            open,
-            "not well-formed XML: an element is never closed".into(),
-        ));
-    }
-    let mut root = stack.pop().expect("the document node");
-    root.children
-        .pop()
-        .ok_or_else(|| (1, "not well-formed XML: no root element".to_string()))
-}
-
-/// The line ends in an event's bytes.
-fn newlines(event: &Event<'_>) -> usize {
-    let raw: &[u8] = match event {
-        Event::Start(e) | Event::Empty(e) => e,
-        Event::End(e) => e,
-        Event::Text(e) | Event::Comment(e) | Event::DocType(e) => e,
-        Event::CData(e) => e,
-        Event::Decl(e) => e,
-        Event::PI(e) => e,
-        Event::GeneralRef(e) => e,
-        Event::Eof => b"",
-    };
-    memchr::memchr_iter(b'\n', raw).count()
-}
-
-fn element(start: &quick_xml::events::BytesStart<'_>, line: usize) -> Result<Element, String> {
-    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| e.to_string())?
-            .into_owned();
-        attrs.push((key, value));
-    }
-    Ok(Element {
-        line,
-        name,
-        attrs,
-        ..Element::default()
-    })
-}
-
-/// Elements whose text is HTML when they are in an RSS item or an Atom entry.
-const HTML_CARRIERS: &[&str] = &["description", "content:encoded", "summary", "content"];
-
-fn close(stack: &mut Vec<Element>) {
-    if stack.len() > 1 {
-        let mut done = stack.pop().expect("checked above");
-        let parent = stack.last_mut().expect("checked above");
-        if matches!(parent.name.as_str(), "item" | "entry")
-            && HTML_CARRIERS.contains(&done.name.as_str())
-        {
-            let text = std::mem::take(&mut done.text);
-            done.active = active_markup(&text);
-            if done.name == "description" {
-                done.relative = relative_references(&text);
-            }
-        }
-        parent.children.push(done);
-    }
-}
-
-fn push_text(stack: &mut [Element], text: &str) {
-    if let Some(top) = stack.last_mut() {
-        top.text.push_str(text);
     }
 }
 
@@ -368,73 +219,6 @@ fn is_email_author(text: &str) -> bool {
     let address = text.split_whitespace().next().unwrap_or("");
     let (local, domain) = address.split_once('@').unwrap_or(("", ""));
     !local.is_empty() && domain.contains('.') && !address.contains(['<', '>'])
-}
-
-/// Elements a feed reader would run or that change the page's look.
-const ACTIVE: &[&str] = &["script", "iframe", "object", "embed", "style", "form"];
-
-/// Elements and attributes that a feed reader would run or that change the page's look.
-fn active_markup(html: &str) -> Vec<String> {
-    if scan_tags(html, |_, name, _| {
-        !(ACTIVE.contains(&name) || name.starts_with("on") || name == "style")
-    }) {
-        return Vec::new();
-    }
-    active_markup_tokenized(html)
-}
-
-fn active_markup_tokenized(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (element, attributes) in tags(html) {
-        if ACTIVE.contains(&element.as_str()) {
-            found.push(format!("holds <{element}>"));
-        }
-        for (name, _) in attributes {
-            if name.starts_with("on") || name == "style" {
-                found.push(format!("holds a {name}= attribute on <{element}>"));
-            }
-        }
-    }
-    found
-}
-
-fn relative_references(html: &str) -> Vec<String> {
-    let absolute = |value: &str| !value.contains('&') && Url::parse(value).is_ok();
-    if scan_tags(html, |attribute, name, value| {
-        !attribute || !matches!(name, "href" | "src") || value.is_some_and(absolute)
-    }) {
-        return Vec::new();
-    }
-    relative_references_tokenized(html)
-}
-
-fn relative_references_tokenized(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (element, attributes) in tags(html) {
-        for (name, value) in attributes {
-            if matches!(name.as_str(), "href" | "src") && Url::parse(&value).is_err() {
-                found.push(format!(
-                    "has a relative reference {name}={value:?} on <{element}>"
-                ));
-            }
-        }
-    }
-    found
-}
-
-/// Every start tag's element name and attributes.
-fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let mut out = Vec::new();
-    each_token(html, |token| {
-        if let Token::Start(tag) = token {
-            let attributes = tag
-                .attrs()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            out.push((tag.name.to_string(), attributes));
-        }
-    });
-    out
 }
 
 #[cfg(test)]
@@ -644,29 +428,5 @@ mod line_tests {
             "{broken:?}"
         );
         assert_eq!(broken[0].line, 3);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The scan without a tokenizer never hides what the tokenizer finds.
-        #[test]
-        fn the_fast_markup_checks_agree_with_the_tokenizer(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
-                "<a", "<A", "<script", "<STYLE>", "<iframe", "<p>", "</a>", "<img", "<textarea>",
-                "<!--", "-->", "<?", "</", "<", ">", "/", "/>", " ", "\n", "=", " = ", "\"", "'",
-                " href=", " src=", " onclick=", " ONload=", " style=", " title=", " data-x=",
-                "\"https://x.org/a\"", "'http://x.org'", "\"rel/x\"", "\"#top\"", "\"&amp;\"",
-                "x", "text", "&lt;", "\u{0}", "é", "<a href=\"https://x.org\">",
-            ]), 0..24)
-        ) {
-            let html: String = parts.concat();
-            proptest::prop_assert_eq!(active_markup(&html), active_markup_tokenized(&html), "{:?}", html);
-            proptest::prop_assert_eq!(
-                relative_references(&html),
-                relative_references_tokenized(&html),
-                "{:?}",
-                html
-            );
-        }
     }
 }
