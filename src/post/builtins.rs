@@ -18,7 +18,7 @@ pub(crate) struct Page<'a> {
     /// Its front-matter keys herald does not interpret (Hugo's page params, `page.X`).
     pub params: &'a Map<String, Value>,
     /// Every post, for links between posts.
-    pub index: &'a Index,
+    pub index: &'a Index<'a>,
 }
 
 /// What a tag turns into.

@@ -3,37 +3,54 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use super::meta::Post;
 
 /// Every loaded post by the names links use for it, and the site's other pages.
 #[derive(Debug, Default)]
-pub(crate) struct Index {
-    urls: HashMap<String, String>,
+pub(crate) struct Index<'a> {
+    posts: &'a [Post],
+    /// Each name's post (the first post to have it), made on the first link that needs it:
+    /// most posts link to no other, and the cron job renders twenty of a blog's posts.
+    names: OnceLock<HashMap<String, usize>>,
     /// The site's base URL and content folder (with `--site`), for links to pages and
     /// sections that are not posts: they exist when their file does.
     pages: Option<(String, PathBuf)>,
 }
 
-impl Index {
+impl<'a> Index<'a> {
     /// The index of `posts`; `pages` is the site's base URL and content folder.
-    pub(crate) fn of(posts: &[Post], pages: Option<(String, PathBuf)>) -> Index {
-        let mut urls = HashMap::new();
-        for post in posts {
-            let url = post.permalink.to_string();
-            let stem = post
-                .path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_string();
-            for key in [post.rel.clone(), normal(&post.rel), stem] {
-                if !key.is_empty() {
-                    urls.entry(key).or_insert_with(|| url.clone());
+    pub(crate) fn of(posts: &'a [Post], pages: Option<(String, PathBuf)>) -> Index<'a> {
+        Index {
+            posts,
+            names: OnceLock::new(),
+            pages,
+        }
+    }
+
+    /// The URL of the post with `name`.
+    fn get(&self, name: &str) -> Option<String> {
+        let names = self.names.get_or_init(|| {
+            let mut names = HashMap::new();
+            for (i, post) in self.posts.iter().enumerate() {
+                let stem = post
+                    .path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("")
+                    .to_string();
+                for key in [post.rel.clone(), normal(&post.rel), stem] {
+                    if !key.is_empty() {
+                        names.entry(key).or_insert(i);
+                    }
                 }
             }
-        }
-        Index { urls, pages }
+            names
+        });
+        names
+            .get(name)
+            .map(|&i| self.posts[i].permalink.to_string())
     }
 
     /// Whether links whose target is not found are errors: only when the whole site is
@@ -46,11 +63,10 @@ impl Index {
     pub(crate) fn post(&self, target: &str) -> Option<String> {
         let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
         let found = self
-            .urls
             .get(path.trim())
-            .or_else(|| self.urls.get(&normal(path.trim())))?;
+            .or_else(|| self.get(&normal(path.trim())))?;
         Some(if anchor.is_empty() {
-            found.clone()
+            found
         } else {
             format!("{found}#{anchor}")
         })
@@ -62,15 +78,13 @@ impl Index {
         let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
         let path = path.trim();
         let found = self
-            .urls
             .get(path)
-            .or_else(|| self.urls.get(&normal(path)))
+            .or_else(|| self.get(&normal(path)))
             .or_else(|| {
                 let last = normal(path);
                 let last = last.rsplit('/').next().unwrap_or("");
-                self.urls.get(last)
+                self.get(last)
             })
-            .cloned()
             .or_else(|| self.page_url(path))?;
         Some(if anchor.is_empty() {
             found
@@ -80,7 +94,7 @@ impl Index {
     }
 }
 
-impl Index {
+impl Index<'_> {
     /// A page or section of the site that is not a post, when its file exists: its URL is
     /// its path below the content folder.
     fn page_url(&self, path: &str) -> Option<String> {

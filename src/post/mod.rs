@@ -62,18 +62,19 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         .par_iter()
         .filter_map(|at| load_one(site, at, filter.now))
         .collect();
+    let problems_len = problems.len();
     let mut loaded = Loaded {
         diagnostics: problems,
         ..Loaded::default()
     };
-    let load_errors = results.iter().filter(|r| r.is_err()).count();
-    let mut posts = Vec::new();
-    for result in results {
-        match result {
-            Ok(post) => posts.push(post),
-            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
-        }
-    }
+    // A large blog's posts are held once: the errors are copied out, then the results are
+    // turned into posts in their own allocation (a Result<Post, _> is the size of a Post),
+    // and every later step filters in place.
+    loaded
+        .diagnostics
+        .extend(results.iter().filter_map(|r| r.as_ref().err().cloned()));
+    let load_errors = loaded.diagnostics.len() - problems_len;
+    let mut posts: Vec<Post> = results.into_iter().filter_map(Result::ok).collect();
     // Hugo: only the blog sections' pages are posts.
     if let Rules::Hugo(rules) = &site.config.rules {
         let mut sections: Vec<String> = if rules.sections.is_empty() {
@@ -85,18 +86,17 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         posts.retain(|p| sections.contains(&p.section));
     }
     loaded.files = posts.len() + load_errors;
-    for post in posts {
+    for post in &posts {
         loaded.diagnostics.extend(
             post.warnings
                 .iter()
                 .map(|(line, message)| Diagnostic::warning(&post.path, *line, message)),
         );
-        if keep(&post, filter) {
-            loaded.posts.push(post);
-        } else {
-            loaded.filtered += 1;
-        }
     }
+    let before = posts.len();
+    posts.retain(|post| keep(post, filter));
+    loaded.filtered = before - posts.len();
+    loaded.posts = posts;
     loaded
         .posts
         .sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
@@ -274,12 +274,12 @@ fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<String, Diagnosti
 pub struct Renderer<'a> {
     site: &'a Site,
     sanitizer: Sanitizer,
-    index: links::Index,
+    index: links::Index<'a>,
 }
 
 impl<'a> Renderer<'a> {
     /// A renderer for one site whose posts are `posts` (every one, for links between them).
-    pub fn new(site: &'a Site, posts: &[Post]) -> Renderer<'a> {
+    pub fn new(site: &'a Site, posts: &'a [Post]) -> Renderer<'a> {
         // With a generator's rules the whole site is known: links to its other pages too.
         let pages = (!matches!(site.config.rules, Rules::Herald))
             .then(|| (site.base().to_string(), site.posts_dir()));
