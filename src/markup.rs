@@ -208,6 +208,13 @@ fn start_tag(
     }
 }
 
+/// `text` escaped for HTML text or a quoted attribute value.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
+    out
+}
+
 /// Calls `visit` with every token of `html`, in order.
 pub fn each_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
     each_token_until(html, |token| {

@@ -16,7 +16,6 @@ use crate::digest::WeekArg;
 use crate::entry::Entry;
 use crate::feed;
 use crate::fsutil::{commit_all, Staged};
-use crate::post::Post;
 
 impl Herald {
     /// Writes the archive of the digests `journal` records as sent (none: nothing is written).
@@ -36,14 +35,7 @@ impl Herald {
         let weeks: Vec<(_, DateTime<Utc>, Vec<Entry>)> = sent
             .into_iter()
             .filter_map(|(key, at)| Some((self.week(&key.parse::<WeekArg>().ok()?), at)))
-            .map(|(week, at)| {
-                let in_week: Vec<&Post> = self
-                    .posts()
-                    .iter()
-                    .filter(|p| week.contains(p.published))
-                    .collect();
-                (week, at, self.render(&in_week, &mut scratch))
-            })
+            .map(|(week, at)| (week, at, self.render(&self.posts_in(week), &mut scratch)))
             .filter(|(_, _, entries)| !entries.is_empty())
             .collect();
         if weeks.is_empty() {

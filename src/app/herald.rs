@@ -191,15 +191,19 @@ impl Herald {
         week.resolve(self.now, self.site.config.digest.week_starts, self.site.tz)
     }
 
-    /// The digest of `week` from the posts published in it, rendered now; `None` when no
-    /// post falls in it.
-    pub(crate) fn digest_of(&self, week: Week, report: &mut Report) -> Result<Option<Digest>> {
-        let in_week: Vec<&Post> = self
-            .loaded
+    /// The posts published in `week`, newest first.
+    pub(crate) fn posts_in(&self, week: Week) -> Vec<&Post> {
+        self.loaded
             .posts
             .iter()
             .filter(|p| week.contains(p.published))
-            .collect();
+            .collect()
+    }
+
+    /// The digest of `week` from the posts published in it, rendered now; `None` when no
+    /// post falls in it.
+    pub(crate) fn digest_of(&self, week: Week, report: &mut Report) -> Result<Option<Digest>> {
+        let in_week = self.posts_in(week);
         if in_week.is_empty() {
             return Ok(None);
         }

@@ -11,10 +11,11 @@ use handlebars::Handlebars;
 use serde::Serialize;
 
 use super::context::plural;
-use super::render::render_page;
+use super::render::{render_page, template_source};
 use super::week::Week;
 use crate::config::Site;
 use crate::entry::Entry;
+use crate::markup::escape_html as escape;
 
 const INDEX_TEMPLATE: &str = include_str!("../../templates/digests.html.hbs");
 
@@ -58,15 +59,7 @@ pub fn render(site: &Site, digests: &[Archived<'_>]) -> Result<Vec<(PathBuf, Vec
     };
     let mut handlebars = Handlebars::new();
     handlebars.set_strict_mode(true);
-    let template = site
-        .resolve(&site.config.digest.templates_dir)
-        .join("digests.html.hbs");
-    let source = if template.is_file() {
-        std::fs::read_to_string(&template)
-            .with_context(|| format!("failed to read {}", template.display()))?
-    } else {
-        INDEX_TEMPLATE.to_string()
-    };
+    let source = template_source(site, "digests.html.hbs", INDEX_TEMPLATE)?;
     handlebars
         .register_template_string("index", source)
         .context("digests.html.hbs is not a valid template")?;
@@ -177,10 +170,4 @@ fn atom(site: &Site, index: &Index<'_>) -> Result<Vec<u8>> {
         .context("failed to write the digests' Atom feed")?;
     out.push(b'\n');
     Ok(out)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
-    out
 }

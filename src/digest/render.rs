@@ -29,10 +29,7 @@ pub(crate) struct Rendered {
 pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rendered> {
     let templates = Templates::load(site)?;
     let mut context = Context::new(site, &week, entries);
-    let subject = templates
-        .text
-        .render("subject", &context)
-        .context("failed to render the subject template")?;
+    let subject = templates.subject(&context)?;
     let text = wrap(
         &templates
             .text
@@ -57,7 +54,7 @@ pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rende
         html = templates.html_of(&context)?;
     }
     Ok(Rendered {
-        subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        subject,
         html,
         text,
     })
@@ -69,15 +66,20 @@ pub(crate) fn render_page(site: &Site, week: Week, entries: &[Entry]) -> Result<
     let templates = Templates::load(site)?;
     let mut context = Context::new(site, &week, entries);
     context.web = true;
-    let subject = templates
-        .text
-        .render("subject", &context)
-        .context("failed to render the subject template")?;
+    let subject = templates.subject(&context)?;
     let html = templates.html_of(&context)?;
-    Ok((
-        subject.split_whitespace().collect::<Vec<_>>().join(" "),
-        html,
-    ))
+    Ok((subject, html))
+}
+
+/// The template `name`: the file of that name in `[digest] templates_dir` when there is one,
+/// else the built-in `builtin`.
+pub(crate) fn template_source(site: &Site, name: &str, builtin: &str) -> Result<String> {
+    let path = site.resolve(&site.config.digest.templates_dir).join(name);
+    if path.is_file() {
+        std::fs::read_to_string(&path).with_context(|| format!("failed to read {}", path.display()))
+    } else {
+        Ok(builtin.to_string())
+    }
 }
 
 struct Templates {
@@ -87,16 +89,7 @@ struct Templates {
 
 impl Templates {
     fn load(site: &Site) -> Result<Templates> {
-        let dir = site.resolve(&site.config.digest.templates_dir);
-        let source = |name: &str, builtin: &str| -> Result<String> {
-            let path = dir.join(name);
-            if path.is_file() {
-                std::fs::read_to_string(&path)
-                    .with_context(|| format!("failed to read {}", path.display()))
-            } else {
-                Ok(builtin.to_string())
-            }
-        };
+        let source = |name: &str, builtin: &str| template_source(site, name, builtin);
         let mut html = Handlebars::new();
         html.set_strict_mode(true);
         html.register_template_string("html", source("digest.html.hbs", HTML_TEMPLATE)?)
@@ -109,6 +102,15 @@ impl Templates {
         text.register_template_string("subject", &site.config.digest.subject)
             .context("[digest] subject is not a valid template")?;
         Ok(Templates { html, text })
+    }
+
+    /// The subject line, its whitespace runs made single spaces (a header is one line).
+    fn subject(&self, context: &Context) -> Result<String> {
+        let subject = self
+            .text
+            .render("subject", context)
+            .context("failed to render the subject template")?;
+        Ok(subject.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     /// Renders the HTML and inlines its CSS, keeping only `@media` rules in a `<style>`.

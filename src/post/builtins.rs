@@ -8,6 +8,7 @@ use super::links::Index;
 use super::markdown::TOC_MARKER;
 use crate::config::Site;
 use crate::diag::Severity;
+use crate::markup::escape_html as escape;
 
 /// The page a body belongs to: what its shortcodes and tags may read.
 pub(crate) struct Page<'a> {
@@ -110,13 +111,6 @@ impl Args {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     }
-}
-
-/// Escapes text for HTML.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
-    out
 }
 
 /// A link to an embed, with its title: what a feed reader and a mail client can show.

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::entry::slug;
+use crate::markup::escape_html as escape;
 
 /// Where `{% toc %}` stood: replaced by the table of contents once headings have ids.
 pub(crate) const TOC_MARKER: &str = "<!--herald:toc-->";
@@ -130,12 +131,6 @@ fn toc_html(headings: &[Heading]) -> String {
     }
     html.push_str("</nav>");
     html
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
-    out
 }
 
 /// kramdown reads Markdown inside an HTML block whose tag says `markdown="1"`. CommonMark

@@ -7,11 +7,10 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag};
 
 pub(crate) use super::builtins::Page;
-use super::builtins::{
-    escape, hugo_shortcode, liquid_output, liquid_tag, Args, Expansion, BUILT_IN,
-};
+use super::builtins::{hugo_shortcode, liquid_output, liquid_tag, Args, Expansion, BUILT_IN};
 use super::markdown::options;
 use crate::diag::Severity;
+use crate::markup::escape_html as escape;
 
 /// The expanded source and the problems found, each with its 0-based line in the body.
 #[derive(Debug, Default)]
