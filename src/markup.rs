@@ -4,6 +4,7 @@
 //! paths: each either answers exactly as the tokenizer would or says it cannot, and the
 //! tokenizer then decides (proptests hold each to the tokenizer).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use html5ever::tendril::StrTendril;
@@ -29,21 +30,33 @@ pub enum Token<'a> {
 pub struct Tag<'a> {
     /// The element's name, lowercase.
     pub name: &'a str,
-    attrs: &'a [Attribute],
+    attrs: Attrs<'a>,
+}
+
+/// A start tag's attributes, as the tokenizer read them or as the plain scan did.
+#[derive(Debug, Clone, Copy)]
+enum Attrs<'a> {
+    Tokenized(&'a [Attribute]),
+    Scanned(&'a [(&'a str, Cow<'a, str>)]),
 }
 
 impl<'a> Tag<'a> {
     /// The value of an attribute.
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        self.attrs
-            .iter()
-            .find(|a| &*a.name.local == name)
-            .map(|a| &*a.value)
+        self.attrs().find(|(key, _)| *key == name).map(|(_, v)| v)
     }
 
     /// Every attribute as (lowercase name, value), in document order.
     pub fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        self.attrs.iter().map(|a| (&*a.name.local, &*a.value))
+        let (tokenized, scanned): (&'a [Attribute], &'a [(&'a str, Cow<'a, str>)]) =
+            match self.attrs {
+                Attrs::Tokenized(attrs) => (attrs, &[]),
+                Attrs::Scanned(attrs) => (&[], attrs),
+            };
+        tokenized
+            .iter()
+            .map(|a| (&*a.name.local, &*a.value))
+            .chain(scanned.iter().map(|(k, v)| (*k, &**v)))
     }
 }
 
@@ -74,23 +87,25 @@ pub fn scan_tags(html: &str, mut fine: impl FnMut(bool, &str, Option<&str>) -> b
     true
 }
 
+/// Elements whose content a tokenizer driven by a tree builder reads as text, not markup.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+
 /// The depth of `html` as the tokenizer's start and end tags give it (elements in `flat`
 /// neither open nor close a level), from a plain scan of the tags; `None` when the scan
 /// meets anything it does not read the way the tokenizer does (a comment's odd ending, a
 /// `<!` or `<?` construct, an element whose content is raw text, an unquoted attribute).
 pub fn scanned_depth(html: &str, flat: &[&str]) -> Option<usize> {
-    const RAW_TEXT: &[&str] = &[
-        "script",
-        "style",
-        "textarea",
-        "title",
-        "xmp",
-        "iframe",
-        "noembed",
-        "noframes",
-        "noscript",
-        "plaintext",
-    ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut name = String::new();
@@ -223,6 +238,141 @@ pub fn each_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
     });
 }
 
+/// Calls `visit` with every token of HTML as html5ever's serialiser writes it (what the
+/// sanitiser gives): the tokens the tokenizer would give, read by a plain scan when every
+/// tag, attribute and character reference is written the one way the serialiser writes it
+/// and by the tokenizer otherwise. A run of text may come in fewer pieces than the
+/// tokenizer's, so `visit` must not depend on where text is cut.
+pub fn each_serialized_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
+    if reads_as_serialized(html) {
+        scan_serialized(html, &mut visit);
+    } else {
+        each_token(html, visit);
+    }
+}
+
+/// Whether the plain scan of [`each_serialized_token`] reads `html` (else the tokenizer does).
+pub fn reads_as_serialized(html: &str) -> bool {
+    scan_serialized(html, &mut |_| {})
+}
+
+/// The plain scan of [`each_serialized_token`]: calls `visit` with each token and returns
+/// true, or returns false at the first thing the serialiser does not write (after some
+/// tokens may have been given: run it once without visiting to know).
+fn scan_serialized(html: &str, visit: &mut dyn FnMut(Token<'_>)) -> bool {
+    let bytes = html.as_bytes();
+    // The tokenizer turns CR into LF and drops a leading byte order mark; NUL is an error.
+    if memchr::memchr2(b'\r', 0, bytes).is_some() || html.starts_with('\u{feff}') {
+        return false;
+    }
+    let name_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            .count()
+    };
+    let mut attrs: Vec<(&str, Cow<'_, str>)> = Vec::new();
+    let mut at = 0;
+    loop {
+        let lt = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |found| at + found);
+        if lt > at {
+            let Some(text) = decode_serialized(&html[at..lt]) else {
+                return false;
+            };
+            visit(Token::Text(&text));
+        }
+        if lt == bytes.len() {
+            return true;
+        }
+        if bytes.get(lt + 1) == Some(&b'/') {
+            let start = lt + 2;
+            let end = name_end(start);
+            if end == start || !bytes[start].is_ascii_lowercase() || bytes.get(end) != Some(&b'>') {
+                return false;
+            }
+            visit(Token::End(&html[start..end]));
+            at = end + 1;
+            continue;
+        }
+        let start = lt + 1;
+        let end = name_end(start);
+        if end == start || !bytes[start].is_ascii_lowercase() {
+            return false;
+        }
+        let name = &html[start..end];
+        if RAW_TEXT.contains(&name) {
+            return false;
+        }
+        attrs.clear();
+        let mut i = end;
+        // ` name="value"` after ` name="value"`, then `>`.
+        while bytes.get(i) != Some(&b'>') {
+            if bytes.get(i) != Some(&b' ') {
+                return false;
+            }
+            let key_start = i + 1;
+            i = key_start;
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_:".contains(b))
+            {
+                i += 1;
+            }
+            if i == key_start || bytes.get(i..i + 2) != Some(b"=\"") {
+                return false;
+            }
+            let key = &html[key_start..i];
+            let value_start = i + 2;
+            let Some(length) = memchr::memchr(b'"', &bytes[value_start..]) else {
+                return false;
+            };
+            let Some(value) = decode_serialized(&html[value_start..value_start + length]) else {
+                return false;
+            };
+            // The tokenizer keeps the first of two attributes with one name.
+            if attrs.iter().any(|(k, _)| *k == key) {
+                return false;
+            }
+            attrs.push((key, value));
+            i = value_start + length + 1;
+        }
+        visit(Token::Start(Tag {
+            name,
+            attrs: Attrs::Scanned(&attrs),
+        }));
+        at = i + 1;
+    }
+}
+
+/// Text or an attribute value with the character references the serialiser writes decoded;
+/// `None` when it holds any other.
+fn decode_serialized(text: &str) -> Option<Cow<'_, str>> {
+    let Some(first) = text.find('&') else {
+        return Some(Cow::Borrowed(text));
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    let mut rest = &text[first..];
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let (decoded, length) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&nbsp;", '\u{a0}'),
+        ]
+        .iter()
+        .find(|(reference, _)| rest.starts_with(reference))
+        .map(|(reference, c)| (*c, reference.len()))?;
+        out.push(decoded);
+        rest = &rest[length..];
+    }
+    out.push_str(rest);
+    Some(Cow::Owned(out))
+}
+
 /// Feeds the whole input; true when the sink stopped the tokenizer before the end.
 fn sink_stopped<F: FnMut(Token<'_>) -> bool>(
     tokenizer: &Tokenizer<Sink<F>>,
@@ -272,7 +422,7 @@ impl<F: FnMut(Token<'_>) -> bool> TokenSink for Sink<F> {
             RawToken::TagToken(tag) => match tag.kind {
                 TagKind::StartTag => visit(Token::Start(Tag {
                     name: &tag.name,
-                    attrs: &tag.attrs,
+                    attrs: Attrs::Tokenized(&tag.attrs),
                 })),
                 TagKind::EndTag => visit(Token::End(&tag.name)),
             },

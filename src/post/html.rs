@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
-use crate::markup::{each_token, each_token_until, scanned_depth, Token};
+use crate::markup::{each_serialized_token, each_token, each_token_until, scanned_depth, Token};
 
 /// Where relative URLs in one post point: root-relative ones at the site, the rest at the page.
 #[derive(Debug, Clone)]
@@ -366,12 +366,20 @@ pub(crate) fn summary_text(html: &str) -> String {
 /// written out after their text, whitespace of `pre` kept) and the `src` of its first
 /// `<img>`, in one pass.
 pub(crate) fn text_and_first_image(html: &str) -> (String, Option<String>) {
+    text_and_first_image_by(html, |html, visit| each_serialized_token(html, visit))
+}
+
+/// [`text_and_first_image`] from the tokens `tokens` gives.
+pub(super) fn text_and_first_image_by(
+    html: &str,
+    tokens: impl FnOnce(&str, &mut dyn FnMut(Token<'_>)),
+) -> (String, Option<String>) {
     let mut out = String::with_capacity(html.len());
     let mut image: Option<Option<String>> = None;
     // Each open link: its href and where its text starts in `out`.
     let mut links: Vec<(Option<String>, usize)> = Vec::new();
     let mut pre = 0usize;
-    each_token(html, |token| match token {
+    tokens(html, &mut |token| match token {
         Token::Text(text) => push_text(&mut out, text, pre > 0),
         Token::Start(tag) => match tag.name {
             "pre" => {
@@ -610,6 +618,29 @@ mod tests {
             if let Some(depth) = scanned_depth(&html, flat) {
                 proptest::prop_assert_eq!(depth, tokenized_depth(&html, flat), "{:?}", html);
             }
+        }
+
+        /// The plain scan of sanitised HTML gives the plain text and first image the
+        /// tokenizer gives, on the sanitiser's output and on HTML it never wrote.
+        #[test]
+        fn plain_text_from_the_scan_is_plain_text_from_the_tokenizer(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<p>", "</p>", "<P CLASS=x>", "<pre>", "</pre>", "<pre>\n", "<li>", "<ul>", "</ul>",
+                "<a href=\"https://x.org/?a=1&amp;b=2\">", "<a href='rel/x'>", "</a>", "<br>",
+                "<br/>", "<img src=\"/i.png\" alt=\"a &quot;b&quot;\">", "<img src=x>",
+                "<table><tr><td>", "</td><td>", "<h2 id=\"h\">", "</h2>", "<script>", "</script>",
+                "<!-- c -->", "<![CDATA[x]]>", "&amp;", "&lt;", "&gt;", "&nbsp;", "&copy;", "&#65;",
+                "&amp", "\u{a0}", "\r\n", "\u{feff}", " ", "  ", "\n", "\t", "x", "word", "12",
+                "é", "<", ">", "\"", "<code>", "</code>", "<em>", "<textarea>", "<x-y>",
+            ]), 0..40)
+        ) {
+            let html: String = parts.concat();
+            let reference = |html: &str| {
+                text_and_first_image_by(html, |html, visit| each_token(html, visit))
+            };
+            proptest::prop_assert_eq!(text_and_first_image(&html), reference(&html), "{:?}", html);
+            let clean = Sanitizer::new().clean(&html, &bases());
+            proptest::prop_assert_eq!(text_and_first_image(&clean), reference(&clean), "{:?}", clean);
         }
     }
 }

@@ -445,6 +445,39 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_from_the_scan_is_plain_text_from_the_tokenizer_on_every_carried_post() {
+        let sanitizer = Sanitizer::new();
+        let bases = Bases {
+            site: "https://x.org".to_string(),
+            page: url::Url::parse("https://x.org/2020/09/04/post/").unwrap(),
+        };
+        let (mut compared, mut scanned) = (0, 0);
+        for path in corpus_files() {
+            let Ok(text) = read_text(&path, 2_000_000) else {
+                continue;
+            };
+            let body = front_matter::body(&text).map_or(text.as_str(), |(body, _)| body);
+            let Ok(html) = markdown::render(body) else {
+                continue;
+            };
+            let clean = sanitizer.clean(&html, &bases);
+            assert_eq!(
+                text_and_first_image(&clean),
+                html::text_and_first_image_by(&clean, |html, visit| {
+                    crate::markup::each_token(html, visit)
+                }),
+                "{}",
+                path.display()
+            );
+            compared += 1;
+            scanned += usize::from(crate::markup::reads_as_serialized(&clean));
+        }
+        assert!(compared > 400, "{compared} posts compared");
+        // The scan, not the tokenizer, read the sanitiser's output.
+        assert_eq!(scanned, compared, "{scanned} of {compared} posts scanned");
+    }
+
+    #[test]
     fn reading_only_the_front_matter_gives_what_reading_the_whole_post_gives() {
         let mut heads = 0;
         for path in corpus_files() {
