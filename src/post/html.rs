@@ -404,7 +404,13 @@ pub(super) fn text_and_first_image_by(
             "br" => out.push('\n'),
             "a" => {
                 let (href, start) = links.pop().unwrap_or((None, out.len()));
-                let text = out[start.min(out.len())..].trim();
+                // A block inside the link may have trimmed the text below where it began,
+                // and later text put a character across that place.
+                let start = (0..=start.min(out.len()))
+                    .rev()
+                    .find(|&at| out.is_char_boundary(at))
+                    .unwrap_or(0);
+                let text = out[start..].trim();
                 if let Some(href) = href {
                     let footnote = text.chars().all(|c| c.is_ascii_digit());
                     if !text.is_empty() && text != href && !footnote {
@@ -589,6 +595,17 @@ mod tests {
             text,
             "Title\n\nOne link <https://x.org/> & more.\n\n- a\n- b\n\nx  =  1\ny"
         );
+    }
+
+    #[test]
+    fn a_block_in_a_link_after_a_cell_does_not_cut_a_character() {
+        // Found by the proptest below: the cell's space was trimmed by the paragraph, and
+        // the no-break space then sat across where the link's text began.
+        let html = "<table><tr><td><a href=\"https://x.org/\"><p>\u{a0}";
+        let clean = Sanitizer::new().clean(html, &bases());
+        // A line of only a no-break space is a blank line, trimmed away.
+        assert_eq!(text_and_first_image(&clean).0, "");
+        assert_eq!(text_and_first_image(html).0, "");
     }
 
     #[test]
