@@ -148,3 +148,220 @@ fn streamed_feeds_are_byte_identical_to_whole_documents_on_every_corpus() {
     // Per-tag feeds included: far more than the five corpora's main feeds.
     assert!(compared > 100, "{compared} feeds compared");
 }
+
+/// A copy of a folder tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Loads a site (a generator's site root, or herald's `config.toml` folder) as of `now`.
+fn load_at(root: &std::path::Path, site: bool, now: &str) -> Herald {
+    Herald::load(&Options {
+        config: root.join("config.toml"),
+        site: site.then(|| root.to_path_buf()),
+        posts: None,
+        drafts: false,
+        future: false,
+        now: now.parse().unwrap(),
+    })
+    .unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+/// Everything loading gives, as text: the posts (every field) and the problems.
+fn loaded(herald: &Herald) -> String {
+    format!("{:#?}\n{:#?}", herald.posts(), herald.problems())
+}
+
+/// Dates the cache file ahead, as if it had been written long after the posts last changed
+/// (entries of files changed just before the cache was written are not trusted).
+fn settle_cache(root: &std::path::Path) {
+    let cache = root.join(".herald/cache/posts.bin");
+    let file = std::fs::File::options().write(true).open(&cache).unwrap();
+    let written = file.metadata().unwrap().modified().unwrap();
+    file.set_modified(written + std::time::Duration::from_secs(3600))
+        .unwrap();
+}
+
+#[test]
+fn the_cache_gives_what_reading_gives_on_every_carried_corpus() {
+    let flink = tempfile::tempdir().unwrap();
+    copy_tree(
+        &common::corpus().join("flink-hugo"),
+        &flink.path().join("posts"),
+    );
+    let config = std::fs::read_to_string(common::root().join("tests/fixtures/flink-hugo.toml"))
+        .unwrap()
+        .replace(
+            "posts_dir = \"../corpus/flink-hugo\"",
+            "posts_dir = \"posts\"",
+        );
+    std::fs::write(flink.path().join("config.toml"), config).unwrap();
+    let mut sites = vec![(flink, false)];
+    for name in ["hugo-linkerd", "jekyll-cordova", "zola-rust-osdev"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&common::corpus().join("sites").join(name), dir.path());
+        sites.push((dir, true));
+    }
+    for (dir, site) in &sites {
+        let root = dir.path();
+        let now = "2030-01-01T00:00:00Z";
+        let read = load_at(root, *site, now);
+        assert_eq!(read.cached(), 0, "{}", root.display());
+        assert!(
+            read.posts().len() >= 5,
+            "{}: {} posts",
+            root.display(),
+            read.posts().len()
+        );
+        settle_cache(root);
+        let kept = load_at(root, *site, now);
+        assert!(
+            kept.cached() >= kept.posts().len(),
+            "{}: {} kept of {} posts",
+            root.display(),
+            kept.cached(),
+            kept.posts().len()
+        );
+        assert_eq!(loaded(&kept), loaded(&read), "{}", root.display());
+        // And the same with no cache at all.
+        let config = if *site {
+            root.join("herald.toml")
+        } else {
+            root.join("config.toml")
+        };
+        let mut text = std::fs::read_to_string(&config).unwrap_or_default();
+        text.insert_str(0, "cache = \"\"\n");
+        std::fs::write(&config, text).unwrap();
+        let uncached = load_at(root, *site, now);
+        assert_eq!(uncached.cached(), 0);
+        assert_eq!(loaded(&uncached), loaded(&read), "{}", root.display());
+    }
+}
+
+#[test]
+fn a_changed_post_setting_or_cache_is_never_taken_from_the_cache() {
+    let dir = common::site_with(&[
+        (
+            "2024-01-01-one.md",
+            b"---\ntitle: One\ndate: 2024-01-01\n---\nBody.\n",
+        ),
+        (
+            "2024-01-02-two.md",
+            b"---\ntitle: Two\ndate: 2024-01-02\n---\nBody.\n",
+        ),
+        (
+            "2024-01-03-three.md",
+            b"---\ntitle: Six\ndate: 2024-01-03\n---\nBody.\n",
+        ),
+    ]);
+    let root = dir.path();
+    let now = "2030-01-01T00:00:00Z";
+    load_at(root, false, now);
+    settle_cache(root);
+    assert_eq!(load_at(root, false, now).cached(), 3);
+
+    // Same size, same modification time, new title: the change time gives it away.
+    let three = root.join("posts/2024-01-03-three.md");
+    let modified = std::fs::metadata(&three).unwrap().modified().unwrap();
+    std::fs::write(&three, b"---\ntitle: Ten\ndate: 2024-01-03\n---\nBody.\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&three)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let herald = load_at(root, false, now);
+    assert_eq!(herald.cached(), 2);
+    assert_eq!(herald.posts()[0].title, "Ten");
+
+    // A post gone is gone, and a new one is read.
+    std::fs::remove_file(root.join("posts/2024-01-01-one.md")).unwrap();
+    std::fs::write(
+        root.join("posts/2024-01-04-four.md"),
+        b"---\ntitle: Four\ndate: 2024-01-04\n---\nBody.\n",
+    )
+    .unwrap();
+    settle_cache(root);
+    let herald = load_at(root, false, now);
+    let titles: Vec<&str> = herald.posts().iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Four", "Ten", "Two"]);
+    assert_eq!(herald.cached(), 2);
+
+    // Other settings: every post is read again, and the permalinks follow them.
+    settle_cache(root);
+    let config = root.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("blog.example.org", "news.example.org"),
+    )
+    .unwrap();
+    let herald = load_at(root, false, now);
+    assert_eq!(herald.cached(), 0);
+    assert!(herald.posts()[0]
+        .permalink
+        .as_str()
+        .starts_with("https://news.example.org/"));
+
+    // A cache file that is not one (cut short, or garbage) is read past, never trusted.
+    settle_cache(root);
+    assert_eq!(load_at(root, false, now).cached(), 3);
+    let cache = root.join(".herald/cache/posts.bin");
+    let bytes = std::fs::read(&cache).unwrap();
+    for broken in [&bytes[..bytes.len() / 2], b"not a cache".as_slice()] {
+        std::fs::write(&cache, broken).unwrap();
+        settle_cache(root);
+        let herald = load_at(root, false, now);
+        assert!(
+            herald.cached() < 3,
+            "{} kept from a broken cache",
+            herald.cached()
+        );
+        assert_eq!(herald.posts().len(), 3);
+    }
+}
+
+#[test]
+fn posts_changed_just_before_the_cache_was_written_are_read_again() {
+    let dir = common::site_with(&[(
+        "2024-01-01-one.md",
+        b"---\ntitle: One\ndate: 2024-01-01\n---\nBody.\n",
+    )]);
+    let root = dir.path();
+    let now = "2030-01-01T00:00:00Z";
+    load_at(root, false, now);
+    // The post was written moments before the cache: a same-size change in the same clock
+    // tick would keep its stamp, so its entry is not trusted yet...
+    assert_eq!(load_at(root, false, now).cached(), 0);
+    // ...and the cache is written anew, so once the post is old enough it is.
+    settle_cache(root);
+    assert_eq!(load_at(root, false, now).cached(), 1);
+}
+
+#[test]
+fn expiry_is_decided_at_each_run_not_kept_in_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &common::root().join("tests/fixtures/sites/hugo"),
+        dir.path(),
+    );
+    let root = dir.path();
+    let titles = |herald: &Herald| -> Vec<String> {
+        herald.posts().iter().map(|p| p.title.clone()).collect()
+    };
+    let before = load_at(root, true, "2024-01-02T12:00:00Z");
+    assert!(titles(&before).contains(&"Expired".to_string()));
+    settle_cache(root);
+    let after = load_at(root, true, "2024-01-04T00:00:00Z");
+    assert!(after.cached() > 0);
+    assert!(!titles(&after).contains(&"Expired".to_string()));
+}

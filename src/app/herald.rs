@@ -57,7 +57,12 @@ impl Herald {
         let started = std::time::Instant::now();
         let loaded = post::load(&site, &dir, &filter)
             .map_err(|e| vec![Diagnostic::file_error(&dir, format!("{e:#}"))])?;
-        tracing::info!("loaded {} posts in {:?}", loaded.files, started.elapsed());
+        tracing::info!(
+            "loaded {} posts in {:?} ({} kept from the last run)",
+            loaded.files,
+            started.elapsed(),
+            loaded.cached
+        );
         Ok(Herald {
             site,
             loaded,
@@ -68,6 +73,16 @@ impl Herald {
     /// The posts that loaded and passed the filter, newest first.
     pub fn posts(&self) -> &[Post] {
         &self.loaded.posts
+    }
+
+    /// The problems loading found, in file order.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.loaded.diagnostics
+    }
+
+    /// How many files' front matter was kept from the last run rather than read.
+    pub fn cached(&self) -> usize {
+        self.loaded.cached
     }
 
     /// A report that starts with the problems found while loading.

@@ -54,6 +54,9 @@ pub struct Config {
     pub summary_length: usize,
     /// The largest post file read, in bytes; a larger one is an error.
     pub max_post_bytes: u64,
+    /// Where loading keeps what it found in each post between runs, so a run reads only the
+    /// posts that changed; an empty path keeps nothing.
+    pub cache: PathBuf,
     /// Sections (Hugo, Zola) that are blogs of their own, each with its feeds at its URL
     /// path; Zola sections with `generate_feeds = true` are found without it.
     pub blogs: Vec<String>,
@@ -98,6 +101,7 @@ impl Default for Config {
             author: None,
             summary_length: 300,
             max_post_bytes: 2_000_000,
+            cache: PathBuf::from(".herald/cache/posts.bin"),
             blogs: Vec::new(),
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),

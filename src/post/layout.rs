@@ -8,6 +8,24 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Rules;
 
+/// `path` below `content` with `/` between its parts, read straight from the text when both
+/// are UTF-8 and the rest is plain names (as a walk makes it); `None` to split it into
+/// components instead.
+fn plain_rel<'a>(path: &'a Path, content: &Path) -> Option<&'a str> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let rest = path.to_str()?.strip_prefix(content.to_str()?)?;
+    let rest = if content.to_str()?.ends_with('/') {
+        rest
+    } else {
+        rest.strip_prefix('/')?
+    };
+    rest.split('/')
+        .all(|part| !matches!(part, "" | "." | ".."))
+        .then_some(rest)
+}
+
 /// A post file and where it sits in the site.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Located {
@@ -39,7 +57,9 @@ pub(crate) fn locate(rules: &Rules, content: &Path, paths: Vec<PathBuf>) -> Vec<
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect()
     };
-    let rel_of = |path: &Path| relative(path).join("/");
+    let rel_of = |path: &Path| {
+        plain_rel(path, content).map_or_else(|| relative(path).join("/"), str::to_string)
+    };
     let located: Vec<Located> = match rules {
         Rules::Herald => paths
             .into_iter()

@@ -18,9 +18,10 @@ use crate::config::{in_zone, Rules, Site, TitleSource};
 use crate::entry::Author;
 
 /// A post whose front matter has been read and checked, but whose body is not yet rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     /// The file it came from.
+    #[serde(skip)] // the cache keeps it beside the post
     pub path: PathBuf,
     /// Stable id.
     pub id: String,
@@ -29,13 +30,16 @@ pub struct Post {
     /// Absolute permalink.
     pub permalink: Url,
     /// Publication time.
+    #[serde(with = "date_as_numbers")]
     pub published: DateTime<FixedOffset>,
     /// The line the publication date is on (the front matter's first line when the date comes
     /// from the file name).
     pub date_line: usize,
     /// Last change.
+    #[serde(with = "date_as_numbers")]
     pub updated: DateTime<FixedOffset>,
     /// Authors.
+    #[serde(with = "authors_as_tuples")]
     pub authors: Vec<Author>,
     /// Tags and categories.
     pub tags: Vec<String>,
@@ -43,20 +47,108 @@ pub struct Post {
     pub draft: bool,
     /// Published even when dated in the future (the generator's `future` setting).
     pub future_ok: bool,
-    /// Past its expiry date.
-    pub expired: bool,
+    /// When it expires (from then on it is left out), as the generator's rules say.
+    pub expires: Option<DateTime<Utc>>,
     /// The section (Hugo) or first folder it is in, empty at the top.
     pub section: String,
     /// The blog it belongs to (see [`crate::entry::Entry::blog`]).
     pub blog: String,
     /// Its path below the content folder (`posts/x.md`), the name links use.
+    #[serde(skip)] // the cache keeps where the file sits beside the post
     pub rel: String,
     /// Front-matter summary and the line it is on.
     pub(crate) excerpt: Option<(String, usize)>,
-    /// Front-matter keys herald does not interpret.
+    /// Front-matter keys herald does not interpret (kept as JSON text by the cache, whose
+    /// compact format cannot hold a value of any shape).
+    #[serde(with = "extra_as_json")]
     pub(crate) extra: Map<String, Value>,
     /// Warnings found in the front matter, each with its line.
     pub(crate) warnings: Vec<(usize, String)>,
+}
+
+/// A date serialised as seconds, nanoseconds and offset, which the cache reads back far
+/// faster than RFC 3339 text.
+mod date_as_numbers {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{de::Error as _, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        date: &DateTime<FixedOffset>,
+        out: S,
+    ) -> Result<S::Ok, S::Error> {
+        (
+            date.timestamp(),
+            date.timestamp_subsec_nanos(),
+            date.offset().local_minus_utc(),
+        )
+            .serialize(out)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<DateTime<FixedOffset>, D::Error> {
+        let (seconds, nanos, offset) = <(i64, u32, i32)>::deserialize(input)?;
+        let offset = FixedOffset::east_opt(offset).ok_or_else(|| D::Error::custom("offset"))?;
+        let utc =
+            DateTime::from_timestamp(seconds, nanos).ok_or_else(|| D::Error::custom("date"))?;
+        Ok(utc.with_timezone(&offset))
+    }
+}
+
+/// [`Post::authors`] serialised with every field, as the cache's format needs (an entry's
+/// JSON leaves out the empty ones).
+mod authors_as_tuples {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::entry::Author;
+
+    type Fields = (String, Option<String>, Option<String>, Option<String>);
+
+    pub(super) fn serialize<S: Serializer>(authors: &[Author], out: S) -> Result<S::Ok, S::Error> {
+        let fields: Vec<Fields> = authors
+            .iter()
+            .map(|a| {
+                let a = a.clone();
+                (a.name, a.uri, a.email, a.twitter)
+            })
+            .collect();
+        fields.serialize(out)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<Vec<Author>, D::Error> {
+        let fields = Vec::<Fields>::deserialize(input)?;
+        Ok(fields
+            .into_iter()
+            .map(|(name, uri, email, twitter)| Author {
+                name,
+                uri,
+                email,
+                twitter,
+            })
+            .collect())
+    }
+}
+
+/// [`Post::extra`] serialised as one JSON string.
+mod extra_as_json {
+    use serde::{de::Error as _, ser::Error as _, Deserialize, Deserializer, Serializer};
+    use serde_json::{Map, Value};
+
+    pub(super) fn serialize<S: Serializer>(
+        extra: &Map<String, Value>,
+        out: S,
+    ) -> Result<S::Ok, S::Error> {
+        out.serialize_str(&serde_json::to_string(extra).map_err(S::Error::custom)?)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<Map<String, Value>, D::Error> {
+        let text = String::deserialize(input)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
+    }
 }
 
 /// Front-matter keys herald reads; all others are kept in `extra`.
@@ -84,12 +176,7 @@ const KNOWN: &[&str] = &[
     "url",
 ];
 
-pub(super) fn post_from(
-    site: &Site,
-    at: &Located,
-    split: &Split<'_>,
-    now: DateTime<Utc>,
-) -> Result<Post, NotPost> {
+pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<Post, NotPost> {
     let path = at.path.as_path();
     let front = &split.front;
     let file_stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
@@ -102,7 +189,7 @@ pub(super) fn post_from(
     };
     let facts = match &site.config.rules {
         Rules::Herald => None,
-        Rules::Hugo(rules) => Some(super::rules::hugo(site, rules, at, split, &title, now)?),
+        Rules::Hugo(rules) => Some(super::rules::hugo(site, rules, at, split, &title)?),
         Rules::Jekyll(rules) => Some(super::rules::jekyll(site, rules, at, split)?),
         Rules::Zola(rules) => Some(super::rules::zola(site, rules, at, split)?),
     };
@@ -208,7 +295,7 @@ pub(super) fn post_from(
         tags,
         draft,
         future_ok: facts.as_ref().is_some_and(|f| f.future_ok),
-        expired: facts.as_ref().is_some_and(|f| f.expired),
+        expires: facts.as_ref().and_then(|f| f.expires),
         section: at.section().to_string(),
         blog: blog_of(site, at),
         rel: at.rel.clone(),

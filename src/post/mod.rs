@@ -3,6 +3,7 @@
 //! done only for the posts an output shows.
 
 mod builtins;
+mod cache;
 mod dates;
 mod front_matter;
 mod html;
@@ -52,29 +53,60 @@ pub struct Loaded {
     pub files: usize,
     /// How many loaded posts the filter left out (drafts, future posts).
     pub filtered: usize,
+    /// How many files' front matter came from the cache rather than being read.
+    pub cached: usize,
 }
 
 /// Reads every post below `dir`. A broken post becomes a diagnostic; the others still load.
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     let (paths, problems) = walk::post_paths(dir)?;
     let located = layout::locate(&site.config.rules, dir, paths);
-    let results: Vec<Result<Post, Diagnostic>> = located
-        .par_iter()
-        .filter_map(|at| load_one(site, at, filter.now))
-        .collect();
+    let mut cache = (!site.config.cache.as_os_str().is_empty())
+        .then(|| cache::Cache::new(site.resolve(&site.config.cache), site, dir));
+    // Each file's stamp is taken before it is read, so a change made while it is read shows
+    // in the next run's stamp.
+    let stamps: Vec<Option<cache::Stamp>> = match cache {
+        Some(_) => located
+            .par_iter()
+            .map(|at| cache::Stamp::of(&at.path))
+            .collect(),
+        None => vec![None; located.len()],
+    };
+    let mut outcomes = match &mut cache {
+        Some(cache) => cache.take(&located, &stamps),
+        None => vec![None; located.len()],
+    };
+    let cached = outcomes.iter().filter(|k| k.is_some()).count();
+    outcomes
+        .par_iter_mut()
+        .zip(&located)
+        .filter(|(outcome, _)| outcome.is_none())
+        .for_each(|(outcome, at)| *outcome = Some(load_one(site, at)));
+    if let Some(cache) = &cache {
+        if let Err(e) = cache.save(&located, &stamps, cached, &outcomes) {
+            tracing::warn!("could not keep the loaded posts for the next run: {e:#}");
+        }
+    }
+    // Only the outcomes are needed from here: a large blog's posts are held once.
+    drop((cache, located, stamps));
     let problems_len = problems.len();
     let mut loaded = Loaded {
         diagnostics: problems,
+        cached,
         ..Loaded::default()
     };
-    // A large blog's posts are held once: the errors are copied out, then the results are
-    // turned into posts in their own allocation (a Result<Post, _> is the size of a Post),
-    // and every later step filters in place.
-    loaded
-        .diagnostics
-        .extend(results.iter().filter_map(|r| r.as_ref().err().cloned()));
+    // The errors are copied out, then the posts are moved into their own allocation (an
+    // outcome is the size of a post), and every later step filters in place.
+    loaded.diagnostics.extend(
+        outcomes
+            .iter()
+            .filter_map(|o| o.as_ref()?.as_ref()?.as_ref().err().cloned()),
+    );
     let load_errors = loaded.diagnostics.len() - problems_len;
-    let mut posts: Vec<Post> = results.into_iter().filter_map(Result::ok).collect();
+    let mut posts: Vec<Post> = outcomes
+        .into_iter()
+        .filter_map(|o| o.flatten()?.ok())
+        .collect();
     // Hugo: only the blog sections' pages are posts.
     if let Rules::Hugo(rules) = &site.config.rules {
         let mut sections: Vec<String> = if rules.sections.is_empty() {
@@ -118,15 +150,11 @@ fn busiest_section(posts: &[Post]) -> Option<String> {
 fn keep(post: &Post, filter: &Filter) -> bool {
     (filter.drafts || !post.draft)
         && (filter.future || post.future_ok || post.published <= filter.now)
-        && !post.expired
+        && post.expires.is_none_or(|expires| expires >= filter.now)
 }
 
 /// One post, or its problem; `None` for a file that is a page, not a post.
-fn load_one(
-    site: &Site,
-    at: &layout::Located,
-    now: DateTime<Utc>,
-) -> Option<Result<Post, Diagnostic>> {
+fn load_one(site: &Site, at: &layout::Located) -> Option<Result<Post, Diagnostic>> {
     let path = at.path.as_path();
     let max = site.config.max_post_bytes;
     let (mut text, whole) = match read_head(path, max) {
@@ -146,7 +174,7 @@ fn load_one(
         Ok(split) => split,
         Err((line, msg)) => return Some(Err(Diagnostic::error(path, line, msg))),
     };
-    match meta::post_from(site, at, &split, now) {
+    match meta::post_from(site, at, &split) {
         Ok(post) => Some(Ok(post)),
         Err(rules::NotPost::Page) => None,
         Err(rules::NotPost::Error((line, msg))) => Some(Err(Diagnostic::error(path, line, msg))),

@@ -24,8 +24,8 @@ pub(crate) struct Facts {
     pub draft: bool,
     /// Published even when dated in the future.
     pub future_ok: bool,
-    /// Past its expiry date (Hugo's `expiryDate`).
-    pub expired: bool,
+    /// When it expires (Hugo's `expiryDate`), unless the site builds expired pages.
+    pub expires: Option<DateTime<Utc>>,
     /// Warnings with their lines (a date that could not be read, so the file name's is used).
     pub warnings: Vec<(usize, String)>,
 }
@@ -102,7 +102,6 @@ pub(crate) fn hugo(
     at: &Located,
     split: &Split<'_>,
     title: &str,
-    now: DateTime<Utc>,
 ) -> Result<Facts, NotPost> {
     let front = &split.front;
     let filename = at.bundle.clone().unwrap_or_else(|| stem(at));
@@ -185,7 +184,9 @@ pub(crate) fn hugo(
         path,
         draft: truthy(front, "draft"),
         future_ok: rules.build_future,
-        expired: !rules.build_expired && expiry.is_some_and(|(d, _)| d.to_utc() < now),
+        expires: expiry
+            .filter(|_| !rules.build_expired)
+            .map(|(d, _)| d.to_utc()),
         warnings,
     })
 }
@@ -291,7 +292,7 @@ pub(crate) fn jekyll(
         path,
         draft: unpublished && !rules.unpublished,
         future_ok: rules.future,
-        expired: false,
+        expires: None,
         warnings,
     })
 }
@@ -346,7 +347,7 @@ pub(crate) fn zola(
         path,
         draft: truthy(front, "draft"),
         future_ok: true,
-        expired: false,
+        expires: None,
         warnings,
     })
 }

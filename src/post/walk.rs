@@ -4,6 +4,7 @@
 //! cannot be read is an error, never a silent gap.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -18,28 +19,68 @@ pub(crate) fn post_paths(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> 
     let root = dir
         .canonicalize()
         .with_context(|| format!("cannot resolve the posts directory {}", dir.display()))?;
+    // A file is reached twice only through a symlink: until one is met, files need not be
+    // remembered, and when one is, the walk starts again remembering them.
+    let mut walk = walk_from(dir, &root, false);
+    if walk.links {
+        walk = walk_from(dir, &root, true);
+    }
+    walk.paths.sort_unstable_by(|a, b| path_order(a, b));
+    walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((walk.paths, walk.problems))
+}
+
+fn walk_from(dir: &Path, root: &Path, remember_files: bool) -> Walk {
     let mut walk = Walk {
-        root: root.clone(),
-        folders: HashSet::from([root.clone()]),
+        root: root.to_path_buf(),
+        folders: HashSet::from([root.as_os_str().to_owned()]),
         files: HashSet::new(),
+        remember_files,
+        links: false,
         paths: Vec::new(),
         problems: Vec::new(),
     };
     // Each folder with its real (canonical) path, so that files reached without a symlink
     // need no system call to be known.
-    let mut pending = vec![(dir.to_path_buf(), root)];
+    let mut pending = vec![(dir.to_path_buf(), root.to_path_buf())];
     while let Some((folder, real)) = pending.pop() {
         walk.folder(&folder, &real, &mut pending);
+        if walk.links && !walk.remember_files {
+            break;
+        }
     }
-    walk.paths.sort();
-    walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((walk.paths, walk.problems))
+    walk
+}
+
+/// The order of paths below one folder: the order of their components (as `Path`'s own
+/// comparison gives it for such paths), from their bytes with the separator lowest, without
+/// splitting them into components (sorting 100,000 paths took a tenth of a second that way).
+pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let key = |bytes: &[u8]| {
+        bytes.get(same).map(|&c| {
+            if std::path::is_separator(char::from(c)) {
+                0
+            } else {
+                c
+            }
+        })
+    };
+    key(a).cmp(&key(b))
 }
 
 struct Walk {
     root: PathBuf,
-    folders: HashSet<PathBuf>,
-    files: HashSet<PathBuf>,
+    // Real paths, by their bytes (hashing a `Path` walks its components).
+    folders: HashSet<OsString>,
+    files: HashSet<OsString>,
+    /// Whether `files` is kept (else the walk stops at the first symlink, setting `links`).
+    remember_files: bool,
+    links: bool,
     paths: Vec<PathBuf>,
     problems: Vec<Diagnostic>,
 }
@@ -88,15 +129,21 @@ impl Walk {
                 }
             };
             let (target, is_dir) = if file_type.is_symlink() {
+                self.links = true;
+                if !self.remember_files {
+                    return;
+                }
                 match self.link_target(&path) {
                     Some(found) => found,
                     None => continue,
                 }
-            } else {
+            } else if file_type.is_dir() || self.remember_files {
                 (real.join(&*name), file_type.is_dir())
+            } else {
+                (PathBuf::new(), false)
             };
             if is_dir {
-                if self.folders.insert(target.clone()) {
+                if self.folders.insert(target.clone().into_os_string()) {
                     pending.push((path, target));
                 } else {
                     let message = format!(
@@ -105,7 +152,9 @@ impl Walk {
                     );
                     self.problem(&path, Severity::Warning, message);
                 }
-            } else if is_post(&name) && self.files.insert(target) {
+            } else if is_post(&name)
+                && (!self.remember_files || self.files.insert(target.into_os_string()))
+            {
                 self.paths.push(path);
             }
         }
@@ -147,6 +196,29 @@ mod tests {
     use std::os::unix::fs::symlink;
 
     use super::*;
+
+    proptest::proptest! {
+        /// Paths made by joining names to one folder sort as `Path` sorts them.
+        #[test]
+        fn paths_sort_as_path_sorts_them(
+            names in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![
+                    "a", "a.md", "a-b", "a b", "ab", "b", "é", "2020", "2020-01", "_posts", "A", "~",
+                ]), 1..4),
+                0..30,
+            )
+        ) {
+            let base = Path::new("/site/./content");
+            let mut paths: Vec<PathBuf> = names
+                .iter()
+                .map(|parts| parts.iter().fold(base.to_path_buf(), |p, n| p.join(n)))
+                .collect();
+            let mut by_path = paths.clone();
+            by_path.sort();
+            paths.sort_by(|a, b| path_order(a, b));
+            proptest::prop_assert_eq!(paths, by_path);
+        }
+    }
 
     #[test]
     fn links_inside_are_read_once_and_links_outside_never() {

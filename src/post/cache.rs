@@ -1,0 +1,295 @@
+//! What loading found in each post, kept between runs (`.herald/cache/posts.bin`), so a run
+//! over a large blog reads only the posts that changed. A file's entry is used only while its
+//! size, modification time, change time and inode are as they were, it sits in the site as
+//! it did, and the settings and herald that made it are the same; anything that depends on
+//! the time of the run (future posts, expiry) is decided after loading, never kept.
+
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::layout::Located;
+use super::meta::Post;
+use super::walk::path_order;
+use crate::config::Site;
+use crate::diag::Diagnostic;
+
+/// What loading one file gave: a post, its problem, or nothing (a page, not a post).
+pub(super) type Outcome = Option<Result<Post, Diagnostic>>;
+
+/// A file as the file system describes it: when any part changes, it is read again. The
+/// change time moves on every write, even one that puts the modification time back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Stamp {
+    len: u64,
+    modified: (i64, u32),
+    changed: (i64, u32),
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of `path` now; `None` when it cannot be read (the file is then loaded, and
+    /// loading reports the problem).
+    pub(super) fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt as _;
+            ((meta.ctime(), meta.ctime_nsec() as u32), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), 0);
+        Some(Stamp {
+            len: meta.len(),
+            modified: seconds(meta.modified().ok()?),
+            changed,
+            inode,
+        })
+    }
+}
+
+/// Seconds and nanoseconds since 1970 (before it, the seconds are negative).
+fn seconds(t: std::time::SystemTime) -> (i64, u32) {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => (after.as_secs() as i64, after.subsec_nanos()),
+        Err(before) => (
+            -(before.duration().as_secs() as i64),
+            before.duration().subsec_nanos(),
+        ),
+    }
+}
+
+/// How close to the cache's own writing a file's change may be for its entry to be trusted:
+/// file systems stamp times from a coarse clock, so a file changed again in the same tick as
+/// it was read, and to the same size, would keep its stamp (git calls such entries racy).
+const RACY_SECONDS: i64 = 2;
+
+/// One file's entry, as read back.
+#[derive(Deserialize)]
+struct Record {
+    path: PathBuf,
+    stamp: Stamp,
+    /// Where the file sits in the site (its folders, bundle, categories), hashed.
+    located: u64,
+    outcome: Outcome,
+}
+
+/// One file's entry, as written (the same fields as [`Record`], borrowed).
+#[derive(Serialize)]
+struct RecordRef<'a> {
+    path: &'a Path,
+    stamp: Stamp,
+    located: u64,
+    outcome: &'a Outcome,
+}
+
+/// The file begins with this and the key (the herald version, the settings and the posts
+/// folder its entries were made under, hashed: 8 bytes, little-endian); then come groups
+/// of entries, each its length (8 bytes, little-endian) and its entries in postcard, so that
+/// groups are decoded in parallel.
+const MAGIC: &[u8; 8] = b"herald\x01\n";
+
+/// Entries per group.
+const GROUP: usize = 2048;
+
+/// Groups decoded or encoded at once: enough to keep every core busy, few enough that the
+/// file is never in memory whole.
+fn batch() -> usize {
+    rayon::current_num_threads() * 2
+}
+
+/// The cache file opened for reading, past its header; `None` when it is missing, cannot
+/// be read, or was made under another key.
+fn open_file(path: &Path, key: u64) -> Option<std::io::BufReader<std::fs::File>> {
+    use std::io::Read as _;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut head = [0u8; 16];
+    file.read_exact(&mut head).ok()?;
+    (head[..8] == MAGIC[..] && u64::from_le_bytes(head[8..].try_into().ok()?) == key)
+        .then_some(file)
+}
+
+/// The next few groups of entries, decoded in parallel; empty at the end of the file, and
+/// `None` when what follows is not a whole group.
+fn next_records(file: &mut impl std::io::Read) -> Option<Vec<Record>> {
+    use std::io::Read as _;
+    let mut groups: Vec<Vec<u8>> = Vec::new();
+    while groups.len() < batch() {
+        let mut len = [0u8; 8];
+        match file.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(_) => return None,
+        }
+        let len = u64::from_le_bytes(len);
+        let mut group = Vec::new();
+        file.take(len).read_to_end(&mut group).ok()?;
+        if group.len() as u64 != len {
+            return None;
+        }
+        groups.push(group);
+    }
+    let decoded: Option<Vec<Vec<Record>>> = groups
+        .par_iter()
+        .map(|group| postcard::from_bytes(group).ok())
+        .collect();
+    Some(decoded?.into_iter().flatten().collect())
+}
+
+/// FNV-1a: stable, and far quicker than SipHash for the short keys hashed once per file
+/// here (nothing hashed here comes from an adversary who gains by a collision: a collision
+/// only needs the same settings, path and stamp besides).
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Where a file sits in the site, hashed (its path is compared on its own).
+fn place_of(at: &Located) -> u64 {
+    hash_of(&(&at.dirs, &at.bundle, &at.categories, &at.rel))
+}
+
+/// The cache of one run: where it lives, the key of this run's settings, and how many
+/// entries it held.
+pub(super) struct Cache {
+    path: PathBuf,
+    key: u64,
+    /// How many entries were read.
+    old_len: usize,
+    /// How many entries matched their file but were too close to the cache's writing.
+    racy: usize,
+}
+
+impl Cache {
+    /// The cache at `path` for loading `dir` under `site`'s settings.
+    pub(super) fn new(path: PathBuf, site: &Site, dir: &Path) -> Cache {
+        let key = hash_of(&(env!("CARGO_PKG_VERSION"), format!("{:?}", site.config), dir));
+        Cache {
+            path,
+            key,
+            old_len: 0,
+            racy: 0,
+        }
+    }
+
+    /// Each file's kept outcome when it is still good (same stamp, same place); `None` for a
+    /// file to read. `located` is in the walk's order, as the cache's entries are; they are
+    /// read a few groups at a time and handed over, so the cache is never in memory whole.
+    /// Entries made under other settings or by another herald, or a file that cannot be read
+    /// or decoded, give nothing: those posts are then read.
+    pub(super) fn take(
+        &mut self,
+        located: &[Located],
+        stamps: &[Option<Stamp>],
+    ) -> Vec<Option<Outcome>> {
+        let mut outcomes: Vec<Option<Outcome>> = (0..located.len()).map(|_| None).collect();
+        let Some(mut file) = open_file(&self.path, self.key) else {
+            return outcomes;
+        };
+        // Entries of files changed within RACY_SECONDS of the cache's writing are not trusted.
+        let Some((written, nanos)) = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(seconds)
+        else {
+            return outcomes;
+        };
+        let settled =
+            |stamp: &Stamp| stamp.modified.max(stamp.changed) < (written - RACY_SECONDS, nanos);
+        let mut next = 0;
+        while let Some(records) = next_records(&mut file).filter(|r| !r.is_empty()) {
+            self.old_len += records.len();
+            for mut record in records {
+                while next < located.len()
+                    && path_order(&located[next].path, &record.path) == Ordering::Less
+                {
+                    next += 1;
+                }
+                let Some(at) = located.get(next).filter(|at| at.path == record.path) else {
+                    continue;
+                };
+                if stamps[next] != Some(record.stamp) || record.located != place_of(at) {
+                    continue;
+                }
+                if !settled(&record.stamp) {
+                    self.racy += 1;
+                } else {
+                    // What the cache does not keep twice: the file and its place.
+                    if let Some(Ok(post)) = &mut record.outcome {
+                        post.path = record.path;
+                        post.rel.clone_from(&at.rel);
+                    }
+                    outcomes[next] = Some(record.outcome);
+                }
+            }
+        }
+        outcomes
+    }
+
+    /// Keeps this run's outcomes (one per file, in `located` order) for the next run, encoded
+    /// a few groups at a time. Nothing is written when every file's entry was good and no
+    /// file went away. After racy entries the file is written anew even when its bytes are
+    /// the same, so its time moves past theirs and they are trusted next time.
+    pub(super) fn save(
+        &self,
+        located: &[Located],
+        stamps: &[Option<Stamp>],
+        hits: usize,
+        outcomes: &[Option<Outcome>],
+    ) -> Result<()> {
+        if hits == located.len() && self.old_len == located.len() {
+            return Ok(());
+        }
+        if self.racy > 0 {
+            // An unchanged file would not be written (nor its time moved) otherwise.
+            let _ = std::fs::remove_file(&self.path);
+        }
+        let records: Vec<RecordRef<'_>> = located
+            .iter()
+            .zip(stamps)
+            .zip(outcomes)
+            .filter_map(|((at, stamp), outcome)| {
+                Some(RecordRef {
+                    path: &at.path,
+                    stamp: (*stamp)?,
+                    located: place_of(at),
+                    outcome: outcome.as_ref()?,
+                })
+            })
+            .collect();
+        crate::fsutil::write_atomic_with(&self.path, &mut |out| {
+            out.write_all(MAGIC)?;
+            out.write_all(&self.key.to_le_bytes())?;
+            for records in records.chunks(GROUP * batch()) {
+                let groups: Vec<Vec<u8>> = records
+                    .par_chunks(GROUP)
+                    .map(postcard::to_stdvec)
+                    .collect::<Result<_, _>>()?;
+                for group in &groups {
+                    out.write_all(&(group.len() as u64).to_le_bytes())?;
+                    out.write_all(group)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
