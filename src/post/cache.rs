@@ -4,7 +4,6 @@
 //! it did, and the settings and herald that made it are the same; anything that depends on
 //! the time of the run (future posts, expiry) is decided after loading, never kept.
 
-use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -32,22 +31,66 @@ pub(super) struct Stamp {
 }
 
 impl Stamp {
-    /// The stamp of `path` now; `None` when it cannot be read (the file is then loaded, and
-    /// loading reports the problem).
-    pub(super) fn of(path: &Path) -> Option<Stamp> {
+    /// The stamp of every file, in parallel, each `None` when it cannot be read (the file is
+    /// then loaded, and loading reports the problem). On Unix each folder is opened once and
+    /// its files are stamped by name within it, sparing the lookup of every path.
+    pub(super) fn all(located: &[Located]) -> Vec<Option<Stamp>> {
+        located
+            .par_chunks(1024)
+            .flat_map_iter(|chunk| {
+                let mut folder = Folder::default();
+                chunk.iter().map(move |at| folder.stamp(&at.path))
+            })
+            .collect()
+    }
+}
+
+/// The folder files were last stamped in, kept open.
+#[derive(Default)]
+struct Folder {
+    #[cfg(unix)]
+    open: Option<(PathBuf, rustix::fd::OwnedFd)>,
+}
+
+impl Folder {
+    #[cfg(unix)]
+    #[allow(
+        clippy::useless_conversion,
+        reason = "the stat fields' types differ between platforms"
+    )]
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let (parent, name) = (path.parent()?, path.file_name()?);
+        if self.open.as_ref().is_none_or(|(open, _)| open != parent) {
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(parent, flags, Mode::empty()).ok()?;
+            self.open = Some((parent.to_path_buf(), fd));
+        }
+        let (_, fd) = self.open.as_ref()?;
+        // Symlinks are followed, as reading the file does.
+        let stat = rustix::fs::statat(fd, name, AtFlags::empty()).ok()?;
+        Some(Stamp {
+            len: u64::try_from(stat.st_size).ok()?,
+            modified: (
+                i64::from(stat.st_mtime),
+                u32::try_from(stat.st_mtime_nsec).ok()?,
+            ),
+            changed: (
+                i64::from(stat.st_ctime),
+                u32::try_from(stat.st_ctime_nsec).ok()?,
+            ),
+            inode: u64::from(stat.st_ino),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let (changed, inode) = {
-            use std::os::unix::fs::MetadataExt as _;
-            ((meta.ctime(), meta.ctime_nsec() as u32), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (changed, inode) = ((0, 0), 0);
         Some(Stamp {
             len: meta.len(),
             modified: seconds(meta.modified().ok()?),
-            changed,
-            inode,
+            changed: (0, 0),
+            inode: 0,
         })
     }
 }
@@ -96,27 +139,31 @@ const MAGIC: &[u8; 8] = b"herald\x01\n";
 /// Entries per group.
 const GROUP: usize = 2048;
 
+/// More bytes than any one entry takes (a post is at most `max_post_bytes`, and its front
+/// matter a part of it), to refuse a broken group length.
+const MAX_RECORD: usize = 1 << 20;
+
 /// Groups decoded or encoded at once: enough to keep every core busy, few enough that the
 /// file is never in memory whole.
 fn batch() -> usize {
-    rayon::current_num_threads() * 2
+    rayon::current_num_threads() * 4
 }
 
 /// The cache file opened for reading, past its header; `None` when it is missing, cannot
 /// be read, or was made under another key.
-fn open_file(path: &Path, key: u64) -> Option<std::io::BufReader<std::fs::File>> {
+fn open_file(path: &Path, key: u64) -> Option<std::fs::File> {
     use std::io::Read as _;
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    // Unbuffered: groups are read whole, each in one call.
+    let mut file = std::fs::File::open(path).ok()?;
     let mut head = [0u8; 16];
     file.read_exact(&mut head).ok()?;
     (head[..8] == MAGIC[..] && u64::from_le_bytes(head[8..].try_into().ok()?) == key)
         .then_some(file)
 }
 
-/// The next few groups of entries, decoded in parallel; empty at the end of the file, and
-/// `None` when what follows is not a whole group.
-fn next_records(file: &mut impl std::io::Read) -> Option<Vec<Record>> {
-    use std::io::Read as _;
+/// The next few groups of entries, as bytes; empty at the end of the file, and `None` when
+/// what follows is not a whole group.
+fn next_groups(file: &mut impl std::io::Read) -> Option<Vec<Vec<u8>>> {
     let mut groups: Vec<Vec<u8>> = Vec::new();
     while groups.len() < batch() {
         let mut len = [0u8; 8];
@@ -125,19 +172,16 @@ fn next_records(file: &mut impl std::io::Read) -> Option<Vec<Record>> {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(_) => return None,
         }
-        let len = u64::from_le_bytes(len);
-        let mut group = Vec::new();
-        file.take(len).read_to_end(&mut group).ok()?;
-        if group.len() as u64 != len {
+        let len = usize::try_from(u64::from_le_bytes(len)).ok()?;
+        // A length no group can have (a broken file) is refused before anything is allocated.
+        if len > GROUP * MAX_RECORD {
             return None;
         }
+        let mut group = vec![0; len];
+        file.read_exact(&mut group).ok()?;
         groups.push(group);
     }
-    let decoded: Option<Vec<Vec<Record>>> = groups
-        .par_iter()
-        .map(|group| postcard::from_bytes(group).ok())
-        .collect();
-    Some(decoded?.into_iter().flatten().collect())
+    Some(groups)
 }
 
 /// FNV-1a: stable, and far quicker than SipHash for the short keys hashed once per file
@@ -215,30 +259,50 @@ impl Cache {
         };
         let settled =
             |stamp: &Stamp| stamp.modified.max(stamp.changed) < (written - RACY_SECONDS, nanos);
-        let mut next = 0;
-        while let Some(records) = next_records(&mut file).filter(|r| !r.is_empty()) {
-            self.old_len += records.len();
-            for mut record in records {
-                while next < located.len()
-                    && path_order(&located[next].path, &record.path) == Ordering::Less
-                {
-                    next += 1;
-                }
-                let Some(at) = located.get(next).filter(|at| at.path == record.path) else {
-                    continue;
-                };
-                if stamps[next] != Some(record.stamp) || record.located != place_of(at) {
-                    continue;
-                }
-                if !settled(&record.stamp) {
-                    self.racy += 1;
-                } else {
-                    // What the cache does not keep twice: the file and its place.
-                    if let Some(Ok(post)) = &mut record.outcome {
-                        post.path = record.path;
-                        post.rel.clone_from(&at.rel);
+        // Each group is decoded and its entries found among the files on all cores; an
+        // entry is `Some((file, Some(outcome)))` when good, `(file, None)` when racy.
+        let find = |record: &Record| {
+            located
+                .binary_search_by(|at| path_order(&at.path, &record.path))
+                .ok()
+        };
+        let judge = |mut record: Record| {
+            let at_index = find(&record)?;
+            let at = &located[at_index];
+            if stamps[at_index] != Some(record.stamp) || record.located != place_of(at) {
+                return None;
+            }
+            if !settled(&record.stamp) {
+                return Some((at_index, None));
+            }
+            // What the cache does not keep twice: the file and its place.
+            if let Some(Ok(post)) = &mut record.outcome {
+                post.path = record.path;
+                post.rel.clone_from(&at.rel);
+            }
+            Some((at_index, Some(record.outcome)))
+        };
+        while let Some(groups) = next_groups(&mut file).filter(|g| !g.is_empty()) {
+            let judged: Option<Vec<(usize, Vec<_>)>> = groups
+                .par_iter()
+                .map(|group| {
+                    let records: Vec<Record> = postcard::from_bytes(group).ok()?;
+                    Some((
+                        records.len(),
+                        records.into_iter().filter_map(judge).collect(),
+                    ))
+                })
+                .collect();
+            let Some(judged) = judged else {
+                break;
+            };
+            for (count, found) in judged {
+                self.old_len += count;
+                for (at_index, outcome) in found {
+                    match outcome {
+                        Some(outcome) => outcomes[at_index] = Some(outcome),
+                        None => self.racy += 1,
                     }
-                    outcomes[next] = Some(record.outcome);
                 }
             }
         }

@@ -146,8 +146,11 @@ mod extra_as_json {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         input: D,
     ) -> Result<Map<String, Value>, D::Error> {
-        let text = String::deserialize(input)?;
-        serde_json::from_str(&text).map_err(D::Error::custom)
+        let text = <&str>::deserialize(input)?;
+        if text == "{}" {
+            return Ok(Map::new());
+        }
+        serde_json::from_str(text).map_err(D::Error::custom)
     }
 }
 

@@ -66,10 +66,7 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     // Each file's stamp is taken before it is read, so a change made while it is read shows
     // in the next run's stamp.
     let stamps: Vec<Option<cache::Stamp>> = match cache {
-        Some(_) => located
-            .par_iter()
-            .map(|at| cache::Stamp::of(&at.path))
-            .collect(),
+        Some(_) => cache::Stamp::all(&located),
         None => vec![None; located.len()],
     };
     let mut outcomes = match &mut cache {
