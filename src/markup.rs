@@ -180,7 +180,8 @@ fn start_tag(
         i += 1;
     }
     name.clear();
-    name.push_str(&html[lt + 1..i].to_ascii_lowercase());
+    name.push_str(&html[lt + 1..i]);
+    name.make_ascii_lowercase();
     if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return None;
     }
@@ -199,7 +200,8 @@ fn start_tag(
             i += 1;
         }
         key.clear();
-        key.push_str(&html[start..i].to_ascii_lowercase());
+        key.push_str(&html[start..i]);
+        key.make_ascii_lowercase();
         if !key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))

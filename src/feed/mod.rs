@@ -74,6 +74,9 @@ fn render_with(
         .collect()
 }
 
+/// Lint findings, each with its feed file (below the output directory).
+type Findings = Vec<(PathBuf, lint::Finding)>;
+
 /// What `write` did: how many feeds it wrote, or the lint's findings that kept it from
 /// replacing the old ones.
 #[derive(Debug)]
@@ -89,57 +92,56 @@ pub struct Written {
 /// serialised feed is ever in memory whole.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
     let feeds = plan(site, entries);
-    let (json, xml): (Vec<_>, Vec<_>) = feeds
-        .iter()
-        .partition(|(_, format, _)| *format == Format::Json);
-    // Every feed is staged (written and synced under a temporary name) before any replaces
-    // the old one, so a failure leaves the old set whole.
-    let stage_all = |feeds: Vec<&(PathBuf, Format, Feed<'_>)>| -> Result<Vec<Staged>> {
-        feeds
-            .into_iter()
-            .map(|(path, format, feed)| {
-                Staged::write(&out_dir.join(path), &mut |out| {
-                    write_feed(feed, *format, out)
-                })
-            })
-            .collect()
+    // Each feed is staged (written and synced under a temporary name) and then linted, as
+    // one task; the tasks share the cores, the longest (Atom: its HTML is escaped text,
+    // the slowest to lint) first. Only when every feed is staged and clean does any
+    // replace the old one, so a failure leaves the old set whole.
+    let cost = |format: &Format| match format {
+        Format::Atom => 0,
+        Format::Rss => 1,
+        Format::Json => 2,
     };
+    let mut order: Vec<usize> = (0..feeds.len()).collect();
+    order.sort_by_key(|&i| cost(&feeds[i].1));
     let started = std::time::Instant::now();
-    let (json, xml) = rayon::join(|| stage_all(json), || stage_all(xml));
-    tracing::debug!("staged {} feeds in {:?}", feeds.len(), started.elapsed());
-    let staged = json?;
-    let xml_staged = xml?;
-    let xml_paths: Vec<(&PathBuf, Format)> = feeds
-        .iter()
-        .filter(|(_, format, _)| *format != Format::Json)
-        .map(|(path, format, _)| (path, *format))
-        .collect();
-    let findings: Vec<(PathBuf, lint::Finding)> = xml_staged
+    let mut done: Vec<(usize, Staged, Findings)> = order
         .par_iter()
-        .zip(xml_paths.par_iter())
-        .map(
-            |(file, (path, format))| -> Result<Vec<(PathBuf, lint::Finding)>> {
-                let read = std::io::BufReader::with_capacity(
+        .with_max_len(1)
+        .map(|&i| -> Result<_> {
+            let (path, format, feed) = &feeds[i];
+            let staged = Staged::write(&out_dir.join(path), &mut |out| {
+                write_feed(feed, *format, out)
+            })?;
+            let read = || -> Result<_> {
+                Ok(std::io::BufReader::with_capacity(
                     1 << 16,
-                    std::fs::File::open(file.content_path())?,
-                );
-                let found = match format {
-                    Format::Rss => lint::rss(read),
-                    _ => lint::atom(read),
-                };
-                Ok(found.into_iter().map(|f| ((*path).clone(), f)).collect())
-            },
-        )
-        .collect::<Result<Vec<_>>>()?
+                    std::fs::File::open(staged.content_path())?,
+                ))
+            };
+            let found = match format {
+                Format::Rss => lint::rss(read()?),
+                Format::Atom => lint::atom(read()?),
+                Format::Json => Vec::new(),
+            };
+            let found = found.into_iter().map(|f| (path.clone(), f)).collect();
+            Ok((i, staged, found))
+        })
+        .collect::<Result<_>>()?;
+    // Findings and replacements in the plan's order, as before.
+    done.sort_by_key(|(i, _, _)| *i);
+    tracing::debug!(
+        "staged and linted {} feeds in {:?}",
+        feeds.len(),
+        started.elapsed()
+    );
+    let (staged, findings): (Vec<Staged>, Vec<_>) = done
         .into_iter()
-        .flatten()
-        .collect();
-    tracing::debug!("staged and linted in {:?}", started.elapsed());
+        .map(|(_, staged, found)| (staged, found))
+        .unzip();
+    let findings: Findings = findings.into_iter().flatten().collect();
     if !findings.is_empty() {
         return Ok(Written { feeds: 0, findings });
     }
-    let mut staged = staged;
-    staged.extend(xml_staged);
     commit_all(staged)?;
     Ok(Written {
         feeds: feeds.len(),
