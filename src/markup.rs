@@ -240,28 +240,18 @@ pub fn each_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
     });
 }
 
-/// Calls `visit` with every token of HTML as html5ever's serialiser writes it (what the
-/// sanitiser gives): the tokens the tokenizer would give, read by a plain scan when every
-/// tag, attribute and character reference is written the one way the serialiser writes it
-/// and by the tokenizer otherwise. A run of text may come in fewer pieces than the
-/// tokenizer's, so `visit` must not depend on where text is cut.
-pub fn each_serialized_token(html: &str, mut visit: impl FnMut(Token<'_>)) {
-    if reads_as_serialized(html) {
-        scan_serialized(html, &mut visit);
-    } else {
-        each_token(html, visit);
-    }
-}
-
-/// Whether the plain scan of [`each_serialized_token`] reads `html` (else the tokenizer does).
+/// Whether [`scan_serialized`] reads `html` whole (else the tokenizer must).
 pub fn reads_as_serialized(html: &str) -> bool {
     scan_serialized(html, &mut |_| {})
 }
 
-/// The plain scan of [`each_serialized_token`]: calls `visit` with each token and returns
-/// true, or returns false at the first thing the serialiser does not write (after some
-/// tokens may have been given: run it once without visiting to know).
-fn scan_serialized(html: &str, visit: &mut dyn FnMut(Token<'_>)) -> bool {
+/// Calls `visit` with every token of HTML as html5ever's serialiser writes it (what the
+/// sanitiser gives), read by a plain scan: the tokens the tokenizer would give, though a run
+/// of text may come in fewer pieces, so `visit` must not depend on where text is cut.
+/// Returns false at the first thing the serialiser does not write (a tag, attribute or
+/// character reference written another way), after some tokens may have been given: the
+/// caller then starts again with [`each_token`].
+pub fn scan_serialized(html: &str, visit: &mut dyn FnMut(Token<'_>)) -> bool {
     let bytes = html.as_bytes();
     // The tokenizer turns CR into LF and drops a leading byte order mark; NUL is an error.
     if memchr::memchr2(b'\r', 0, bytes).is_some() || html.starts_with('\u{feff}') {

@@ -488,9 +488,7 @@ mod tests {
             let clean = sanitizer.clean(&html, &bases);
             assert_eq!(
                 text_and_first_image(&clean),
-                html::text_and_first_image_by(&clean, |html, visit| {
-                    crate::markup::each_token(html, visit)
-                }),
+                html::text_and_first_image_by(&clean, html::tokenized).unwrap(),
                 "{}",
                 path.display()
             );
