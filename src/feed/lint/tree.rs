@@ -42,7 +42,7 @@ pub(super) fn parse(xml: impl std::io::BufRead) -> Result<Element, (usize, Strin
     let mut reader = Reader::from_reader(xml);
     let mut stack = vec![Element::default()];
     let mut buf = Vec::new();
-    let mut content = Vec::new();
+    let mut raw = Vec::new();
     // Every byte of the document is in some event, so its lines are counted as they pass:
     // the document is read as a stream, never held whole.
     let mut line = 1usize;
@@ -51,23 +51,31 @@ pub(super) fn parse(xml: impl std::io::BufRead) -> Result<Element, (usize, Strin
         let at = line;
         let event = reader.read_event_into(&mut buf).map_err(|e| err(&e, at))?;
         line += newlines(&event);
+        let empty = matches!(event, Event::Empty(_));
         match event {
-            // The HTML an item or entry carries is read whole, as raw text, and decoded in
-            // one pass: escaped HTML is otherwise thousands of events per item.
+            // The HTML an item or entry carries: its text up to the first `<` (all of it when
+            // it is escaped) is read straight from the source and decoded in one pass, where
+            // the reader would give an event per character reference. The reader then goes
+            // on from that `<` (a CDATA section, or the carrier's end).
             Event::Start(start) if carries_html(&stack, start.name().as_ref()) => {
-                let mut carrier = element(&start, at).map_err(|e| err(&e, at))?;
-                content.clear();
-                let end = start.to_end().into_owned();
-                let raw = reader
-                    .read_text_into(end.name(), &mut content)
-                    .map_err(|e| err(&e, at))?;
+                stack.push(element(&start, at).map_err(|e| err(&e, at))?);
+                raw.clear();
+                text_to_markup(reader.get_mut(), &mut raw).map_err(|e| err(&e, at))?;
+                let text = std::str::from_utf8(&raw).map_err(|e| err(&e, at))?;
+                let text = quick_xml::escape::unescape(text).map_err(|e| err(&e, line))?;
                 line += memchr::memchr_iter(b'\n', &raw).count();
-                match carried_text(&raw) {
-                    Ok(text) => carrier.text = text,
-                    Err(message) => carrier.active.push(message),
+                push_text(&mut stack, &text);
+            }
+            Event::Start(start) | Event::Empty(start) if in_html_carrier(&stack) => {
+                if let Some(carrier) = stack.last_mut() {
+                    carrier
+                        .active
+                        .push("holds XML elements, not escaped HTML".to_string());
                 }
-                stack.push(carrier);
-                close(&mut stack);
+                stack.push(element(&start, at).map_err(|e| err(&e, at))?);
+                if empty {
+                    close(&mut stack);
+                }
             }
             Event::Start(start) => stack.push(element(&start, at).map_err(|e| err(&e, at))?),
             Event::Empty(start) => {
@@ -160,36 +168,33 @@ fn carries_html(stack: &[Element], name: &[u8]) -> bool {
         && HTML_CARRIERS.iter().any(|c| c.as_bytes() == name)
 }
 
-/// The text of an HTML carrier's raw content: character data with its references decoded
-/// and CDATA sections as they are, comments left out; an element inside is a problem (HTML
-/// must be escaped or in CDATA to be the carrier's text).
-fn carried_text(raw: &[u8]) -> Result<String, String> {
-    let raw = std::str::from_utf8(raw).map_err(|e| format!("is not UTF-8: {e}"))?;
-    fn decode(text: &str) -> Result<std::borrow::Cow<'_, str>, String> {
-        quick_xml::escape::unescape(text).map_err(|e| format!("is not well-formed XML: {e}"))
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&decode(&rest[..lt])?);
-        let tail = &rest[lt..];
-        let (inner, close) = if let Some(cdata) = tail.strip_prefix("<![CDATA[") {
-            (cdata, "]]>")
-        } else if let Some(comment) = tail.strip_prefix("<!--") {
-            (comment, "-->")
-        } else {
-            return Err("holds XML elements, not escaped HTML".into());
-        };
-        let end = inner
-            .find(close)
-            .ok_or_else(|| format!("is not well-formed XML: no {close}"))?;
-        if close == "]]>" {
-            out.push_str(&inner[..end]);
+/// Whether the element open at the top of `stack` carries HTML.
+fn in_html_carrier(stack: &[Element]) -> bool {
+    stack.len() >= 2
+        && carries_html(
+            &stack[..stack.len() - 1],
+            stack[stack.len() - 1].name.as_bytes(),
+        )
+}
+
+/// Moves the bytes before the next `<` from `source` into `raw` (all that is left when
+/// there is none), leaving the `<` to be read.
+fn text_to_markup(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std::io::Result<()> {
+    loop {
+        let chunk = source.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
         }
-        rest = &inner[end + close.len()..];
+        let (take, done) = match memchr::memchr(b'<', chunk) {
+            Some(lt) => (lt, true),
+            None => (chunk.len(), false),
+        };
+        raw.extend_from_slice(&chunk[..take]);
+        source.consume(take);
+        if done {
+            return Ok(());
+        }
     }
-    out.push_str(&decode(rest)?);
-    Ok(out)
 }
 
 fn close(stack: &mut Vec<Element>) {
@@ -221,21 +226,19 @@ mod tests {
 
     #[test]
     fn carried_html_is_decoded_in_one_pass() {
-        assert_eq!(
-            carried_text(
-                b"&lt;p&gt;a &amp;amp; b&#33;&lt;/p&gt;<!-- c --><![CDATA[<b>&amp;</b>]]>"
-            )
-            .unwrap(),
-            "<p>a &amp; b!</p><b>&amp;</b>"
-        );
-        assert_eq!(carried_text(b"").unwrap(), "");
-        assert!(carried_text(b"x <b>y</b>")
+        let atom = "<feed><entry><content type=\"html\">&lt;p&gt;a &amp;amp; b&#33;&lt;/p&gt;<!-- c --><![CDATA[<b>&amp;</b>]]> &lt;i&gt;</content></entry></feed>";
+        let root = parse(atom.as_bytes()).unwrap();
+        let content = root.first("entry").unwrap().first("content").unwrap();
+        assert!(content.active.is_empty(), "{:?}", content.active);
+        let broken = "<feed><entry><content type=\"html\">&nosuch;</content></entry></feed>";
+        assert!(parse(broken.as_bytes())
             .unwrap_err()
-            .contains("XML elements"));
-        assert!(carried_text(b"&nosuch;")
-            .unwrap_err()
+            .1
             .contains("well-formed"));
-        assert!(carried_text(b"<![CDATA[open").unwrap_err().contains("]]>"));
+        let script = "<feed><entry><content type=\"html\">a &lt;script&gt;x&lt;/script&gt;</content></entry></feed>";
+        let root = parse(script.as_bytes()).unwrap();
+        let content = root.first("entry").unwrap().first("content").unwrap();
+        assert_eq!(content.active, ["holds <script>"]);
     }
 
     #[test]
