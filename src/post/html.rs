@@ -462,17 +462,26 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
         return;
     }
     // Runs of whitespace become one space, and none after a line break or at the start.
+    // ASCII whitespace is one byte, so the words are found in the bytes (splitting on
+    // characters took 3% of rendering every post).
+    let bytes = text.as_bytes();
     let mut space = false;
-    for piece in text.split(|c: char| c.is_ascii_whitespace()) {
-        if piece.is_empty() {
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii_whitespace() {
             space = true;
+            at += 1;
             continue;
         }
+        let end = bytes[at..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |length| at + length);
         if space && !out.is_empty() && !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
-        out.push_str(piece);
-        space = true;
+        out.push_str(&text[at..end]);
+        at = end;
     }
     if space
         && text.ends_with(|c: char| c.is_ascii_whitespace())
@@ -696,6 +705,43 @@ mod tests {
             let stripped = strip_xml_forbidden(&text);
             proptest::prop_assert_eq!(&*stripped, expected.as_str());
             proptest::prop_assert_eq!(matches!(stripped, Cow::Borrowed(_)), !text.contains(forbidden));
+        }
+
+        /// Whitespace is collapsed as splitting on characters collapsed it.
+        #[test]
+        fn text_is_pushed_as_splitting_on_characters_pushed_it(
+            before in proptest::collection::vec(proptest::sample::select(vec!['a', ' ', '\n']), 0..4),
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'b', ' ', '\t', '\n', '\r', '\u{c}', '\u{a0}', 'é', '€', '\u{3000}',
+            ]), 0..30)
+        ) {
+            let text: String = chars.iter().collect();
+            let start: String = before.iter().collect();
+            let reference = |out: &mut String, text: &str| {
+                let mut space = false;
+                for piece in text.split(|c: char| c.is_ascii_whitespace()) {
+                    if piece.is_empty() {
+                        space = true;
+                        continue;
+                    }
+                    if space && !out.is_empty() && !out.ends_with([' ', '\n']) {
+                        out.push(' ');
+                    }
+                    out.push_str(piece);
+                    space = true;
+                }
+                if space
+                    && text.ends_with(|c: char| c.is_ascii_whitespace())
+                    && !out.is_empty()
+                    && !out.ends_with([' ', '\n'])
+                {
+                    out.push(' ');
+                }
+            };
+            let (mut fast, mut slow) = (start.clone(), start);
+            push_text(&mut fast, &text, false);
+            reference(&mut slow, &text);
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 }
