@@ -198,14 +198,17 @@ fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
 /// pass the compiler vectorises.
 fn word_count(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let ascii_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    // Space, tab, line feed, vertical tab, form feed, carriage return.
+    let ascii_space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     if !has_unicode_space(bytes) {
-        let first = bytes.first().is_some_and(|&b| !ascii_space(b));
-        let starts = bytes
-            .windows(2)
-            .filter(|pair| ascii_space(pair[0]) && !ascii_space(pair[1]))
-            .count();
-        return usize::from(first) + starts;
+        let mut words = 0;
+        let mut after_space = true;
+        for &b in bytes {
+            let space = ascii_space(b);
+            words += usize::from(after_space & !space);
+            after_space = space;
+        }
+        return words;
     }
     let mut words = 0;
     let mut in_word = false;
