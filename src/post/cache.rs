@@ -146,7 +146,7 @@ const MAX_RECORD: usize = 1 << 20;
 /// Groups decoded or encoded at once: enough to keep every core busy, few enough that the
 /// file is never in memory whole.
 fn batch() -> usize {
-    rayon::current_num_threads() * 4
+    rayon::current_num_threads()
 }
 
 /// The cache file opened for reading, past its header; `None` when it is missing, cannot
