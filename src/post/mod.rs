@@ -182,13 +182,26 @@ fn load_one(site: &Site, at: &layout::Located) -> Option<Result<Post, Diagnostic
 /// normalised to `\n`.
 fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
     use std::io::Read as _;
-    let file = open_post(path, max_bytes)?;
-    let mut bytes = Vec::new();
+    let (file, len) = open_post_len(path, max_bytes)?;
+    // Room for the whole file and the byte that shows its end, so it is read without the
+    // buffer growing (and being copied) on the way.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     // Read one byte past the bound, so a file that grows meanwhile is still caught.
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(path, e))?;
-    decode(path, &bytes, max_bytes)
+    // Most posts need no change: they become the text without a copy.
+    match String::from_utf8(bytes) {
+        Ok(text)
+            if text.len() as u64 <= max_bytes
+                && memchr::memchr2(b'\0', b'\r', text.as_bytes()).is_none()
+                && !text.starts_with('\u{feff}') =>
+        {
+            Ok(text)
+        }
+        Ok(text) => decode(path, text.as_bytes(), max_bytes),
+        Err(e) => decode(path, e.as_bytes(), max_bytes),
+    }
 }
 
 /// The number of words, as `text.split_whitespace().count()` counts them, over the bytes:
@@ -284,12 +297,17 @@ fn cannot_read(path: &Path, e: std::io::Error) -> Diagnostic {
 
 /// Opens a post, refusing one larger than `max_bytes`.
 fn open_post(path: &Path, max_bytes: u64) -> Result<std::fs::File, Diagnostic> {
+    open_post_len(path, max_bytes).map(|(file, _)| file)
+}
+
+/// [`open_post`] and the file's length.
+fn open_post_len(path: &Path, max_bytes: u64) -> Result<(std::fs::File, u64), Diagnostic> {
     let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
     let len = file.metadata().map_err(|e| cannot_read(path, e))?.len();
     if len > max_bytes {
         return Err(too_large(path, max_bytes));
     }
-    Ok(file)
+    Ok((file, len))
 }
 
 fn too_large(path: &Path, max_bytes: u64) -> Diagnostic {
