@@ -336,9 +336,32 @@ pub fn scan_serialized(html: &str, visit: &mut dyn FnMut(Token<'_>)) -> bool {
     }
 }
 
-/// Text or an attribute value with the character references the serialiser writes decoded;
-/// `None` when it holds any other.
+/// The character references html5ever's serialiser writes, and the `&#39;` of ammonia's
+/// text cleaner; the tokenizer decodes each to the same character.
+const SERIALIZED_REFERENCES: [(&str, char); 6] = [
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&nbsp;", '\u{a0}'),
+    ("&#39;", '\''),
+];
+
+/// Text or an attribute value with [`SERIALIZED_REFERENCES`] decoded; `None` when it holds
+/// any other character reference.
 fn decode_serialized(text: &str) -> Option<Cow<'_, str>> {
+    decode_references(text, false)
+}
+
+/// `text` with the character references the sanitiser writes (`&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&nbsp;`, `&#39;`) decoded and any other `&` kept as it is.
+pub fn decode_entities(text: &str) -> String {
+    decode_references(text, true).map_or_else(String::new, Cow::into_owned)
+}
+
+/// Decodes [`SERIALIZED_REFERENCES`]; an `&` that begins none of them is kept when
+/// `keep_others`, else the answer is `None`.
+fn decode_references(text: &str, keep_others: bool) -> Option<Cow<'_, str>> {
     let Some(first) = text.find('&') else {
         return Some(Cow::Borrowed(text));
     };
@@ -348,18 +371,20 @@ fn decode_serialized(text: &str) -> Option<Cow<'_, str>> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let (decoded, length) = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&nbsp;", '\u{a0}'),
-        ]
-        .iter()
-        .find(|(reference, _)| rest.starts_with(reference))
-        .map(|(reference, c)| (*c, reference.len()))?;
-        out.push(decoded);
-        rest = &rest[length..];
+        let found = SERIALIZED_REFERENCES
+            .iter()
+            .find(|(reference, _)| rest.starts_with(reference));
+        match found {
+            Some((reference, c)) => {
+                out.push(*c);
+                rest = &rest[reference.len()..];
+            }
+            None if keep_others => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+            None => return None,
+        }
     }
     out.push_str(rest);
     Some(Cow::Owned(out))

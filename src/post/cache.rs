@@ -4,7 +4,7 @@
 //! it did, and the settings and herald that made it are the same; anything that depends on
 //! the time of the run (future posts, expiry) is decided after loading, never kept.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{Hash, Hasher as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -184,25 +184,10 @@ fn next_groups(file: &mut impl std::io::Read) -> Option<Vec<Vec<u8>>> {
     Some(groups)
 }
 
-/// FNV-1a: stable, and far quicker than SipHash for the short keys hashed once per file
-/// here (nothing hashed here comes from an adversary who gains by a collision: a collision
-/// only needs the same settings, path and stamp besides).
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
+/// FNV-1a: stable across runs and builds, and far quicker than SipHash for the short keys
+/// hashed once per file here (a collision would also need the same path and stamp).
 fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut hasher = fnv::FnvHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
 }

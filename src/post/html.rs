@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
-use crate::markup::{each_token, each_token_until, scan_serialized, scanned_depth, Token};
+use crate::markup::{
+    decode_entities, each_token, each_token_until, scan_serialized, scanned_depth, Token,
+};
 
 /// Where relative URLs in one post point: root-relative ones at the site, the rest at the page.
 #[derive(Debug, Clone)]
@@ -177,36 +179,6 @@ pub(crate) fn strip_xml_forbidden(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
-}
-
-/// Decodes the entities html5ever's serialiser writes.
-pub(crate) fn decode_entities(text: &str) -> String {
-    const ENTITIES: [(&str, char); 6] = [
-        ("&amp;", '&'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&nbsp;", '\u{a0}'),
-        ("&#39;", '\''),
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        match ENTITIES.iter().find(|(name, _)| rest.starts_with(name)) {
-            Some((name, c)) => {
-                out.push(*c);
-                rest = &rest[name.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// How deep raw HTML may nest before it is refused: html5ever's tree building (and so the
@@ -676,7 +648,7 @@ mod tests {
                 "<br/>", "<img src=\"/i.png\" alt=\"a &quot;b&quot;\">", "<img src=x>",
                 "<table><tr><td>", "</td><td>", "<h2 id=\"h\">", "</h2>", "<script>", "</script>",
                 "<!-- c -->", "<![CDATA[x]]>", "&amp;", "&lt;", "&gt;", "&nbsp;", "&copy;", "&#65;",
-                "&amp", "\u{a0}", "\r\n", "\u{feff}", " ", "  ", "\n", "\t", "x", "word", "12",
+                "&amp", "&#39;", "\u{a0}", "\r\n", "\u{feff}", " ", "  ", "\n", "\t", "x", "word", "12",
                 "é", "<", ">", "\"", "<code>", "</code>", "<em>", "<textarea>", "<x-y>",
             ]), 0..40)
         ) {

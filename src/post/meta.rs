@@ -9,13 +9,14 @@ use url::Url;
 
 use super::dates::{date_from_file_name, parse_date};
 use super::front_matter::{key_line, LineError, Split};
-use super::html::{decode_entities, plain};
+use super::html::plain;
 use super::layout::Located;
 use super::permalink::{self, hugo_slug, Parts};
 use super::rules::NotPost;
 use crate::config::generator::{text as scalar, truthy};
 use crate::config::{in_zone, Rules, Site, TitleSource};
 use crate::entry::Author;
+use crate::markup::decode_entities;
 
 /// A post whose front matter has been read and checked, but whose body is not yet rendered.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -190,18 +190,7 @@ fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(path, e))?;
-    // Most posts need no change: they become the text without a copy.
-    match String::from_utf8(bytes) {
-        Ok(text)
-            if text.len() as u64 <= max_bytes
-                && memchr::memchr2(b'\0', b'\r', text.as_bytes()).is_none()
-                && !text.starts_with('\u{feff}') =>
-        {
-            Ok(text)
-        }
-        Ok(text) => decode(path, text.as_bytes(), max_bytes),
-        Err(e) => decode(path, e.as_bytes(), max_bytes),
-    }
+    decode(path, bytes, max_bytes)
 }
 
 /// The number of words, as `text.split_whitespace().count()` counts them, over the bytes:
@@ -277,14 +266,14 @@ fn read_head(path: &Path, max_bytes: u64) -> Result<(String, bool), Diagnostic> 
             .read_to_end(&mut bytes)
             .map_err(|e| cannot_read(path, e))?;
         if bytes.len() - before < HEAD_CHUNK {
-            return decode(path, &bytes, max_bytes).map(|text| (text, true));
+            return decode(path, bytes, max_bytes).map(|text| (text, true));
         }
         // Whole lines only: a line end or a character may be cut at the chunk's end.
         let lines = bytes
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |at| at + 1);
-        let text = decode(path, &bytes[..lines], max_bytes)?;
+        let text = decode(path, bytes[..lines].to_vec(), max_bytes)?;
         if front_matter::closed(&text) {
             return Ok((text, false));
         }
@@ -319,14 +308,15 @@ fn too_large(path: &Path, max_bytes: u64) -> Diagnostic {
 }
 
 /// Checks and normalises a post's bytes (or the whole lines at its start).
-fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<String, Diagnostic> {
+fn decode(path: &Path, bytes: Vec<u8>, max_bytes: u64) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(path, max_bytes));
     }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let line = bytes[..e.valid_up_to()]
+            let bytes = e.as_bytes();
+            let line = bytes[..e.utf8_error().valid_up_to()]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count()
@@ -338,20 +328,21 @@ fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<String, Diagnosti
             ));
         }
     };
-    if text.contains('\0') {
-        let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() + 1;
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        let line = text[..nul].matches('\n').count() + 1;
         return Err(Diagnostic::error(
             path,
             line,
             "file holds NUL bytes: not a text post",
         ));
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    })
+    // Most posts need no change: they are the text as read, without a copy.
+    let bom = text.starts_with('\u{feff}');
+    if !bom && memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return Ok(text);
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Renders loaded posts into entries, using one sanitiser for the whole run.

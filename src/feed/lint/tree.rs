@@ -200,16 +200,14 @@ fn text_to_markup(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std:
 fn close(stack: &mut Vec<Element>) {
     if stack.len() > 1 {
         let mut done = stack.pop().expect("checked above");
-        let parent = stack.last_mut().expect("checked above");
-        if matches!(parent.name.as_str(), "item" | "entry")
-            && HTML_CARRIERS.contains(&done.name.as_str())
-        {
+        if carries_html(stack, done.name.as_bytes()) {
             let text = std::mem::take(&mut done.text);
             done.active.extend(active_markup(&text));
             if done.name == "description" {
                 done.relative = relative_references(&text);
             }
         }
+        let parent = stack.last_mut().expect("checked above");
         parent.children.push(done);
     }
 }
