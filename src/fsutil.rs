@@ -45,36 +45,10 @@ impl Staged {
         path: &Path,
         write: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
     ) -> Result<Staged> {
-        let dir = parent(path);
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create {}", dir.display()))?;
-        let old = std::fs::File::open(path)
-            .ok()
-            .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
-        let mut out = Compare {
-            path,
-            old: old.map(|f| std::io::BufReader::with_capacity(1 << 16, f)),
-            matched: 0,
-            scratch: Vec::new(),
-            new: None,
-        };
-        let result = (|| -> Result<()> {
-            write(&mut out)?;
-            out.finish()
-        })();
-        // A temporary file is removed by dropping its Staged, also on failure.
-        let staged = Staged {
-            tmp: out.new.as_ref().map(|(tmp, _)| tmp.clone()),
-            path: path.to_path_buf(),
-            committed: false,
-        };
-        result.with_context(|| format!("failed to write {}", path.display()))?;
-        if let Some((_, file)) = out.new.take() {
-            let file = file.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()
-                .with_context(|| format!("failed to write {}", path.display()))?;
-        }
-        Ok(staged)
+        let mut staging = Staging::begin(path)?;
+        // A temporary file is removed by dropping the Staging, also on failure.
+        write(&mut staging).with_context(|| format!("failed to write {}", path.display()))?;
+        staging.finish()
     }
 
     /// Where the staged content can be read back before it is put in place: the temporary
@@ -100,21 +74,140 @@ impl Staged {
     }
 }
 
+/// A file being staged, written a piece at a time: [`Staged::write`] for content that can be
+/// written in one go, this for content that comes in pieces (a feed, as its posts are
+/// rendered). Writes are compared with the target as they come; dropping it before
+/// [`Staging::finish`] removes the temporary file.
+pub struct Staging {
+    out: Compare,
+    /// Bytes written to the temporary file since its last sync was started.
+    unsynced: u64,
+    /// The sync of what was written so far, run beside the writing so that the last one
+    /// has little left to do (an error is kept: a later sync may not report it again).
+    syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A large file is synced every this many bytes while it is written.
+const SYNC_AHEAD: u64 = 32 << 20;
+
+impl Staging {
+    /// Starts staging the content of `path`, creating its folder.
+    pub fn begin(path: &Path) -> Result<Staging> {
+        let dir = parent(path);
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create {}", dir.display()))?;
+        let old = std::fs::File::open(path)
+            .ok()
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
+        Ok(Staging {
+            out: Compare {
+                path: path.to_path_buf(),
+                old: old.map(|f| std::io::BufReader::with_capacity(1 << 16, f)),
+                matched: 0,
+                scratch: Vec::new(),
+                new: None,
+            },
+            unsynced: 0,
+            syncing: None,
+        })
+    }
+
+    /// Starts syncing what was written so far, beside the writing, unless a sync is still
+    /// running; gives the error of the one before.
+    fn sync_ahead(&mut self) -> std::io::Result<()> {
+        if self.out.new.is_none() || self.syncing.as_ref().is_some_and(|s| !s.is_finished()) {
+            return Ok(());
+        }
+        self.synced()?;
+        let Some((_, out)) = &self.out.new else {
+            return Ok(());
+        };
+        let file = out.get_ref().try_clone()?;
+        self.syncing = Some(std::thread::spawn(move || file.sync_data()));
+        self.unsynced = 0;
+        Ok(())
+    }
+
+    /// Waits for the sync running beside the writing, if any, and gives its error.
+    fn synced(&mut self) -> std::io::Result<()> {
+        match self.syncing.take() {
+            None => Ok(()),
+            Some(sync) => sync
+                .join()
+                .map_err(|_| std::io::Error::other("syncing the file failed"))?,
+        }
+    }
+
+    /// After the last write: the content is synced under its temporary name (or found to be
+    /// the target's already), ready to be committed.
+    pub fn finish(mut self) -> Result<Staged> {
+        let path = self.out.path.clone();
+        let failed = |e: anyhow::Error| e.context(format!("failed to write {}", path.display()));
+        self.out.finish().map_err(failed)?;
+        self.synced().map_err(|e| failed(e.into()))?;
+        let Some((tmp, out)) = self.out.new.take() else {
+            return Ok(Staged {
+                tmp: None,
+                path,
+                committed: false,
+            });
+        };
+        // From here the Staged owns the temporary file: dropped on failure, it removes it.
+        let staged = Staged {
+            tmp: Some(tmp),
+            path,
+            committed: false,
+        };
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+            .with_context(|| format!("failed to write {}", staged.path.display()))?;
+        Ok(staged)
+    }
+}
+
+impl Write for Staging {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write(buf)?;
+        self.unsynced += buf.len() as u64;
+        if self.unsynced >= SYNC_AHEAD {
+            self.sync_ahead()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = self.synced();
+        if let Some((tmp, _)) = self.out.new.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
 /// A writer that compares what it is given with the old file and, from the first byte that
 /// differs, writes a temporary file instead (starting with the old bytes that matched).
-struct Compare<'a> {
-    path: &'a Path,
+struct Compare {
+    path: PathBuf,
     old: Option<std::io::BufReader<std::fs::File>>,
     matched: u64,
     scratch: Vec<u8>,
     new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
 }
 
-impl Compare<'_> {
+impl Compare {
     /// Leaves the compared prefix for a temporary file that holds it.
     fn diverge(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
         if self.new.is_none() {
-            let dir = parent(self.path);
+            let dir = parent(&self.path);
             let name = self
                 .path
                 .file_name()
@@ -124,7 +217,7 @@ impl Compare<'_> {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
             if self.matched > 0 {
                 use std::io::Read as _;
-                let mut old = std::fs::File::open(self.path)?.take(self.matched);
+                let mut old = std::fs::File::open(&self.path)?.take(self.matched);
                 std::io::copy(&mut old, &mut out)?;
             }
             self.old = None;
@@ -150,7 +243,7 @@ impl Compare<'_> {
     }
 }
 
-impl Write for Compare<'_> {
+impl Write for Compare {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if let Some(old) = &mut self.old {
             use std::io::Read as _;

@@ -13,20 +13,10 @@ const GOOD: &[u8] = b"---\ntitle: Good\ndate: 2020-09-01\ntags: [news]\n---\nFin
 
 /// Every file below `dir`, with its bytes.
 fn all_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::files_below(dir)
+        .into_iter()
+        .map(|(path, bytes)| (dir.join(path).display().to_string(), bytes))
+        .collect()
 }
 
 #[test]

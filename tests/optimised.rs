@@ -365,3 +365,153 @@ fn expiry_is_decided_at_each_run_not_kept_in_the_cache() {
     assert!(after.cached() > 0);
     assert!(!titles(&after).contains(&"Expired".to_string()));
 }
+
+/// The feed files rendered from `entries` all at once, by path.
+fn rendered(
+    herald: &Herald,
+    entries: &[herald::entry::Entry],
+) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    herald::feed::render(&herald.site, entries)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+#[test]
+fn feeds_streamed_a_few_entries_at_a_time_are_the_feeds_of_all_entries_at_once() {
+    use herald::feed::{Head, Stream, Streamed};
+    let mut streamed_files = 0;
+    for (name, mut herald) in every_corpus() {
+        let (entries, _) = herald.entries();
+        for per_tag in [false, true] {
+            let feeds = &mut herald.site.config.feeds;
+            (feeds.limit, feeds.per_tag) = (0, per_tag);
+            let heads: Vec<Head<'_>> = entries.iter().map(Head::of).collect();
+            let out = tempfile::tempdir().unwrap();
+            let Some(mut stream) = Stream::begin(&herald.site, &heads, out.path()).unwrap() else {
+                // Too many per-tag feeds to stream: `build` renders every entry first.
+                assert!(per_tag, "{name}: the main feeds are always streamed");
+                continue;
+            };
+            // In runs of seven, as `build` pushes its runs (of many more).
+            let all: Vec<Option<herald::entry::Entry>> =
+                entries.iter().cloned().map(Some).collect();
+            for (k, run) in all.chunks(7).enumerate() {
+                stream.push(k * 7, run).unwrap();
+            }
+            let Streamed::Written(written) = stream.finish().unwrap() else {
+                panic!("{name}: every entry rendered, yet the plan changed");
+            };
+            assert!(
+                written.findings.is_empty(),
+                "{name}: {:?}",
+                written.findings
+            );
+            let expected = rendered(&herald, &entries);
+            assert_eq!(written.feeds, expected.len(), "{name}");
+            let got = common::files_below(out.path());
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                expected.keys().collect::<Vec<_>>(),
+                "{name}"
+            );
+            for (path, bytes) in &expected {
+                assert!(
+                    got[path] == *bytes,
+                    "{name} per_tag={per_tag}: {} differs",
+                    path.display()
+                );
+                streamed_files += 1;
+            }
+        }
+    }
+    assert!(streamed_files >= 15, "{streamed_files} files streamed");
+}
+
+#[test]
+fn build_streams_every_corpus_into_the_feeds_of_all_entries_at_once() {
+    for (name, mut herald) in every_corpus() {
+        for per_tag in [false, true] {
+            let feeds = &mut herald.site.config.feeds;
+            (feeds.limit, feeds.per_tag) = (0, per_tag);
+            let (entries, _) = herald.entries();
+            let out = tempfile::tempdir().unwrap();
+            let report = herald.build(Some(out.path())).unwrap();
+            let expected = rendered(&herald, &entries);
+            assert!(
+                report.lines[0].starts_with(&format!("wrote {} feeds", expected.len())),
+                "{name}: {:?}",
+                report.lines
+            );
+            assert_eq!(
+                common::files_below(out.path()),
+                expected,
+                "{name} per_tag={per_tag}"
+            );
+        }
+    }
+}
+
+/// A post whose HTML nests too deep: it loads, but rendering it fails.
+fn too_deep(date: &str, tags: &str) -> Vec<u8> {
+    format!(
+        "---\ntitle: Deep\ndate: {date}\ntags: [{tags}]\n---\n\n{}x\n",
+        "> ".repeat(600)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_post_that_fails_to_render_leaves_the_feeds_those_of_the_entries_that_rendered() {
+    let post = |title: &str, date: &str, tags: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\nAbout {title}.\n")
+            .into_bytes()
+    };
+    // The failing post newest (the feeds' `updated` is another post's: the plan changes),
+    // in the middle (nothing else changes), and the only post of its tag's feed.
+    for (deep_date, deep_tags) in [
+        ("2024-03-09", "a"),
+        ("2024-03-04", "a"),
+        ("2024-03-04", "lonely"),
+    ] {
+        let deep = too_deep(deep_date, deep_tags);
+        let site = common::site_with(&[
+            ("2024-03-01-one.md", &post("One", "2024-03-01", "a, b")),
+            ("2024-03-02-two.md", &post("Two", "2024-03-02", "b")),
+            ("2024-03-05-three.md", &post("Three", "2024-03-05", "a")),
+            ("deep.md", &deep),
+        ]);
+        let config = site.path().join("config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(
+            &config,
+            format!("{text}\n[feeds]\nlimit = 0\nper_tag = true\n"),
+        )
+        .unwrap();
+        let herald = load_at(site.path(), false, "2030-01-01T00:00:00Z");
+        assert_eq!(herald.posts().len(), 4, "{:?}", herald.problems());
+        let (entries, _) = herald.entries();
+        assert_eq!(entries.len(), 3, "the deep post renders no entry");
+        let out = tempfile::tempdir().unwrap();
+        let report = herald.build(Some(out.path())).unwrap();
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("nested")),
+            "{:?}",
+            report.diagnostics
+        );
+        assert!(
+            report.lines[0].contains("(3 of 4 posts rendered"),
+            "{:?}",
+            report.lines
+        );
+        assert_eq!(
+            common::files_below(out.path()),
+            rendered(&herald, &entries),
+            "deep post dated {deep_date} tagged {deep_tags}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use crate::config::{Format, Site};
 use crate::diag::Diagnostic;
 use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
-use crate::feed::{self, lint, Selection};
+use crate::feed::{self, lint, Selection, Streamed};
 use crate::post::{self, Filter, Loaded, Post, Renderer};
 
 /// What a run is given besides the command: where the site is and what "now" is.
@@ -169,10 +169,38 @@ impl Herald {
             &self.site.config.feeds,
         );
         let shown: Vec<&Post> = selection.shown().into_iter().map(|i| &posts[i]).collect();
-        let entries = self.render(&shown, &mut report);
+        let heads: Vec<feed::Head<'_>> = shown
+            .iter()
+            .map(|p| feed::Head {
+                blog: &p.blog,
+                tags: &p.tags,
+                updated: p.updated,
+            })
+            .collect();
         let started = std::time::Instant::now();
-        let written = feed::write(&self.site, &entries, &out)?;
-        tracing::info!("wrote {} feeds in {:?}", written.feeds, started.elapsed());
+        let streamed = match feed::Stream::begin(&self.site, &heads, &out)? {
+            Some(stream) => Some(self.stream(stream, &shown, &mut report)?),
+            None => None,
+        };
+        let (written, rendered) = match streamed {
+            Some((Streamed::Written(written), rendered)) => (written, rendered),
+            // Too many feeds to stream, or a post that failed changes another feed: every
+            // entry first, then the feeds from them (a second rendering finds nothing new,
+            // so its problems are not reported again).
+            Some((Streamed::Replan, _)) => {
+                let all = Renderer::new(&self.site, &self.loaded.posts).render_all(&shown);
+                (feed::write(&self.site, &all.0, &out)?, all.0.len())
+            }
+            None => {
+                let entries = self.render(&shown, &mut report);
+                (feed::write(&self.site, &entries, &out)?, entries.len())
+            }
+        };
+        tracing::info!(
+            "rendered {rendered} posts and wrote {} feeds in {:?}",
+            written.feeds,
+            started.elapsed()
+        );
         if !written.findings.is_empty() {
             report.diagnostics.extend(
                 written
@@ -190,7 +218,7 @@ impl Herald {
             "wrote {} feeds to {} ({} of {} posts rendered, {} with errors)",
             written.feeds,
             out.display(),
-            entries.len(),
+            rendered,
             posts.len(),
             self.loaded
                 .diagnostics
@@ -199,6 +227,41 @@ impl Herald {
                 .count()
         ));
         Ok(report)
+    }
+
+    /// Renders the posts a run at a time and writes each run into the feeds while the next
+    /// is rendered; gives what the stream did and how many posts rendered.
+    fn stream(
+        &self,
+        mut stream: feed::Stream<'_>,
+        shown: &[&Post],
+        report: &mut Report,
+    ) -> Result<(Streamed, usize)> {
+        /// Posts rendered at a time: enough to keep every core busy, few enough that two
+        /// runs of entries (one rendered, one being written) are small.
+        const RUN: usize = 512;
+        let renderer = Renderer::new(&self.site, &self.loaded.posts);
+        let mut runs = shown.chunks(RUN).enumerate();
+        let mut pending: Option<(usize, Vec<Option<Entry>>)> = None;
+        let mut rendered = 0;
+        loop {
+            let run = runs.next();
+            let (now, pushed) = rayon::join(
+                || run.map(|(k, posts)| (k * RUN, renderer.render_each(posts))),
+                || match pending.take() {
+                    Some((first, entries)) => stream.push(first, &entries),
+                    None => Ok(()),
+                },
+            );
+            pushed?;
+            let Some((first, (entries, diagnostics))) = now else {
+                break;
+            };
+            rendered += entries.iter().flatten().count();
+            report.rendered(diagnostics);
+            pending = Some((first, entries));
+        }
+        Ok((stream.finish()?, rendered))
     }
 
     /// The week a command line names, in the site's time zone and week start.

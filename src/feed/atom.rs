@@ -36,43 +36,51 @@ fn document(feed: &Feed<'_>) -> AtomFeed {
         lang: Some(site.language.clone()),
         ..AtomFeed::default()
     };
-    if feed.entries.iter().any(|e| e.image.is_some()) {
+    // Declared whenever there are entries, as their thumbnails may use it: the document is
+    // begun before its entries are rendered.
+    if feed.count > 0 {
         atom.namespaces.insert("media".into(), MEDIA_NS.into());
     }
     atom
 }
 
-/// The whole feed in one document, as atom_syndication writes it: what [`write`] streams,
-/// entry by entry (the tests hold the two to the same bytes).
-pub(crate) fn write_whole(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The whole feed in one document, as atom_syndication writes it: what the feed written a
+/// piece at a time must be, byte for byte (tested).
+pub(crate) fn write_whole(feed: &Feed<'_>, entries: &[&Entry], out: &mut dyn Write) -> Result<()> {
     let mut atom = document(feed);
-    atom.entries = feed.entries.iter().map(|e| entry(feed, e)).collect();
-    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .context("failed to write Atom")?;
+    atom.entries = entries.iter().map(|e| entry(feed, e)).collect();
+    out.write_all(DECLARATION).context("failed to write Atom")?;
     let out = atom
         .write_with_config(out, config())
         .context("failed to write Atom")?;
     out.write_all(b"\n").context("failed to write Atom")
 }
 
-/// Writes the feed an entry at a time.
-pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
-    let atom = document(feed);
-    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .context("failed to write Atom")?;
-    // atom_syndication writes only whole feeds: each entry is written in a feed of its own
-    // and spliced in.
-    let serialise = |atom: &AtomFeed| -> Result<Vec<u8>> {
-        atom.write_with_config(Vec::new(), config())
-            .context("failed to write Atom")
+/// The XML declaration, which atom_syndication leaves to its caller.
+pub(crate) const DECLARATION: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// The document without entries, for writing the feed a piece at a time.
+pub(crate) fn template(feed: &Feed<'_>) -> AtomFeed {
+    document(feed)
+}
+
+/// The document `template` serialised, with `entry` as its only entry when given:
+/// atom_syndication writes only whole feeds, so each entry is written in a feed of its own
+/// and cut out of it.
+pub(crate) fn serialise(
+    template: &AtomFeed,
+    feed: &Feed<'_>,
+    one: Option<&Entry>,
+) -> Result<Vec<u8>> {
+    let written = match one {
+        None => template.write_with_config(Vec::new(), config()),
+        Some(e) => {
+            let mut one = template.clone();
+            one.entries = vec![entry(feed, e)];
+            one.write_with_config(Vec::new(), config())
+        }
     };
-    let entries = feed.entries.iter().map(|e| {
-        let mut one = atom.clone();
-        one.entries = vec![entry(feed, e)];
-        serialise(&one)
-    });
-    super::splice::splice(&serialise(&atom)?, entries, out)?;
-    out.write_all(b"\n").context("failed to write Atom")
+    written.context("failed to write Atom")
 }
 
 fn config() -> atom_syndication::WriteConfig {

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::plan::Feed;
-use crate::entry::format_rfc3339;
+use crate::entry::{format_rfc3339, Entry};
 
 /// The generator named in every feed.
 pub(crate) const GENERATOR: &str = concat!("herald ", env!("CARGO_PKG_VERSION"));
@@ -51,10 +51,10 @@ struct Author {
     url: Option<String>,
 }
 
-pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The feed without its items.
+fn document<'a>(feed: &'a Feed<'_>) -> JsonFeed<'a> {
     let site = &feed.site.config;
-    let full = feed.full();
-    let json = JsonFeed {
+    JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &feed.title,
         home_page_url: feed.home(),
@@ -63,43 +63,79 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
         icon: site.feeds.logo.as_deref(),
         favicon: site.feeds.icon.as_deref(),
         language: &site.language,
-        items: feed
-            .entries
+        items: Vec::new(),
+    }
+}
+
+fn item<'a>(feed: &Feed<'_>, e: &'a Entry) -> Item<'a> {
+    let full = feed.full();
+    Item {
+        id: &e.id,
+        url: &e.permalink,
+        title: &e.title,
+        content_html: if full {
+            &e.content_html
+        } else {
+            &e.summary_html
+        },
+        content_text: if full {
+            &e.content_text
+        } else {
+            &e.summary_text
+        },
+        summary: &e.summary_text,
+        image: e.image.as_deref(),
+        date_published: format_rfc3339(&e.published),
+        date_modified: format_rfc3339(&e.updated),
+        authors: feed
+            .authors_of(e)
             .iter()
-            .map(|e| Item {
-                id: &e.id,
-                url: &e.permalink,
-                title: &e.title,
-                content_html: if full {
-                    &e.content_html
-                } else {
-                    &e.summary_html
-                },
-                content_text: if full {
-                    &e.content_text
-                } else {
-                    &e.summary_text
-                },
-                summary: &e.summary_text,
-                image: e.image.as_deref(),
-                date_published: format_rfc3339(&e.published),
-                date_modified: format_rfc3339(&e.updated),
-                authors: feed
-                    .authors_of(e)
-                    .iter()
-                    .map(|a| Author {
-                        name: a.name.clone(),
-                        url: a.uri.clone().or_else(|| {
-                            a.twitter
-                                .as_ref()
-                                .map(|t| format!("https://twitter.com/{t}"))
-                        }),
-                    })
-                    .collect(),
-                tags: &e.tags,
+            .map(|a| Author {
+                name: a.name.clone(),
+                url: a.uri.clone().or_else(|| {
+                    a.twitter
+                        .as_ref()
+                        .map(|t| format!("https://twitter.com/{t}"))
+                }),
             })
             .collect(),
-    };
+        tags: &e.tags,
+    }
+}
+
+/// The whole feed in one document, as serde_json writes it: what the feed written a piece
+/// at a time must be, byte for byte (tested).
+pub(crate) fn write_whole(feed: &Feed<'_>, entries: &[&Entry], out: &mut dyn Write) -> Result<()> {
+    let mut json = document(feed);
+    json.items = entries.iter().map(|e| item(feed, e)).collect();
     serde_json::to_writer_pretty(&mut *out, &json).context("failed to write JSON Feed")?;
     out.write_all(b"\n").context("failed to write JSON Feed")
+}
+
+/// The document without items, as serde_json writes it: `items` is its last member, so it
+/// ends in `[]` and the closing brace.
+pub(crate) fn empty(feed: &Feed<'_>) -> Result<Vec<u8>> {
+    let empty = serde_json::to_vec_pretty(&document(feed)).context("failed to write JSON Feed")?;
+    anyhow::ensure!(
+        empty.ends_with(b"[]\n}"),
+        "the JSON Feed document does not end with its items"
+    );
+    Ok(empty)
+}
+
+/// One item as serde_json writes it two levels deep, after the line break before it: its
+/// own pretty form with every line indented by four spaces (JSON strings never hold a raw
+/// line break, so every line break in it is between tokens).
+pub(crate) fn serialise(feed: &Feed<'_>, e: &Entry) -> Result<Vec<u8>> {
+    let alone = serde_json::to_vec_pretty(&item(feed, e)).context("failed to write JSON Feed")?;
+    let lines = memchr::memchr_iter(b'\n', &alone).count();
+    let mut indented = Vec::with_capacity(alone.len() + 4 * (lines + 1));
+    for (i, line) in alone.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            indented.push(b'\n');
+        }
+        indented.extend_from_slice(b"    ");
+        indented.extend_from_slice(line);
+    }
+    Ok(indented)
 }

@@ -3,11 +3,13 @@
 //! classes. [`Selection`] is the one rule for which items a feed shows.
 
 mod atom;
+mod commit;
 mod json;
 pub mod lint;
+mod pieces;
 mod plan;
 mod rss;
-mod splice;
+mod stream;
 
 use std::path::{Path, PathBuf};
 
@@ -16,17 +18,24 @@ use rayon::prelude::*;
 
 use crate::config::{Format, Site};
 use crate::entry::Entry;
-use crate::fsutil::{commit_all, Staged};
-pub use plan::Selection;
-use plan::{plan, Feed};
+use crate::fsutil::Staged;
+pub use commit::Written;
+use commit::{commit_clean, Findings};
+use pieces::Pieces;
+use plan::{plan, Feed, Planned};
+pub use plan::{Head, Selection};
+pub use stream::{Stream, Streamed};
 
-/// Writes one feed in one format.
-fn write_feed(feed: &Feed<'_>, format: Format, out: &mut dyn std::io::Write) -> Result<()> {
-    match format {
-        Format::Rss => rss::write(feed, out),
-        Format::Atom => atom::write(feed, out),
-        Format::Json => json::write(feed, out),
-    }
+/// Writes one feed in one format, a piece at a time.
+fn write_feed(
+    feed: &Feed<'_>,
+    entries: &[&Entry],
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let mut pieces = Pieces::begin(feed, format, out)?;
+    pieces::push_all(&mut pieces, feed, entries, out)?;
+    pieces.finish(out)
 }
 
 /// A rendered feed file: path relative to the output directory and its bytes.
@@ -40,58 +49,55 @@ pub struct FeedFile {
     pub bytes: Vec<u8>,
 }
 
+/// The feeds to write for entries sorted newest first, each with its entries.
+fn planned<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(Planned<'a>, Vec<&'a Entry>)> {
+    let heads: Vec<Head<'_>> = entries.iter().map(Head::of).collect();
+    plan(site, &heads)
+        .into_iter()
+        .map(|planned| {
+            let items = planned.items.iter().map(|&i| &entries[i]).collect();
+            (planned, items)
+        })
+        .collect()
+}
+
 /// Renders every configured feed (and per-tag feeds) from entries sorted newest first.
 pub fn render(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
     render_with(site, entries, write_feed)
 }
 
-/// [`render`] with RSS and Atom serialised as whole documents by their crates, not streamed
-/// item by item: the plain way the streaming writers must match byte for byte (tested).
+/// [`render`] with every feed serialised as a whole document by its crate, not a piece at a
+/// time: the plain way the pieces must match byte for byte (tested).
 pub fn render_whole(site: &Site, entries: &[Entry]) -> Result<Vec<FeedFile>> {
-    render_with(site, entries, |feed, format, out| match format {
-        Format::Rss => rss::write_whole(feed, out),
-        Format::Atom => atom::write_whole(feed, out),
-        Format::Json => json::write(feed, out),
+    render_with(site, entries, |feed, entries, format, out| match format {
+        Format::Rss => rss::write_whole(feed, entries, out),
+        Format::Atom => atom::write_whole(feed, entries, out),
+        Format::Json => json::write_whole(feed, entries, out),
     })
 }
 
-fn render_with(
-    site: &Site,
-    entries: &[Entry],
-    write: fn(&Feed<'_>, Format, &mut dyn std::io::Write) -> Result<()>,
-) -> Result<Vec<FeedFile>> {
-    plan(site, entries)
+type WriteFn = fn(&Feed<'_>, &[&Entry], Format, &mut dyn std::io::Write) -> Result<()>;
+
+fn render_with(site: &Site, entries: &[Entry], write: WriteFn) -> Result<Vec<FeedFile>> {
+    planned(site, entries)
         .into_iter()
-        .map(|(path, format, feed)| {
+        .map(|(planned, items)| {
             let mut bytes = Vec::new();
-            write(&feed, format, &mut bytes)?;
+            write(&planned.feed, &items, planned.format, &mut bytes)?;
             Ok(FeedFile {
-                path,
-                format,
+                path: planned.path,
+                format: planned.format,
                 bytes,
             })
         })
         .collect()
 }
 
-/// Lint findings, each with its feed file (below the output directory).
-type Findings = Vec<(PathBuf, lint::Finding)>;
-
-/// What `write` did: how many feeds it wrote, or the lint's findings that kept it from
-/// replacing the old ones.
-#[derive(Debug)]
-pub struct Written {
-    /// How many feed files were written (0 when findings kept the old set).
-    pub feeds: usize,
-    /// Errors the lint found, by feed file (below the output directory).
-    pub findings: Vec<(PathBuf, lint::Finding)>,
-}
-
 /// Renders the feeds, each streamed into its file, lints what was written, and only when
 /// every feed is written and clean replaces the old set with the new, together. No
 /// serialised feed is ever in memory whole.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
-    let feeds = plan(site, entries);
+    let feeds = planned(site, entries);
     // Each feed is staged (written and synced under a temporary name) and then linted, as
     // one task; the tasks share the cores, the longest (Atom: its HTML is escaped text,
     // the slowest to lint) first. Only when every feed is staged and clean does any
@@ -102,15 +108,14 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
         Format::Json => 2,
     };
     let mut order: Vec<usize> = (0..feeds.len()).collect();
-    order.sort_by_key(|&i| cost(&feeds[i].1));
-    let started = std::time::Instant::now();
+    order.sort_by_key(|&i| cost(&feeds[i].0.format));
     let mut done: Vec<(usize, Staged, Findings)> = order
         .par_iter()
         .with_max_len(1)
         .map(|&i| -> Result<_> {
-            let (path, format, feed) = &feeds[i];
-            let staged = Staged::write(&out_dir.join(path), &mut |out| {
-                write_feed(feed, *format, out)
+            let (planned, items) = &feeds[i];
+            let staged = Staged::write(&out_dir.join(&planned.path), &mut |out| {
+                write_feed(&planned.feed, items, planned.format, out)
             })?;
             let read = || -> Result<_> {
                 Ok(std::io::BufReader::with_capacity(
@@ -118,33 +123,23 @@ pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> 
                     std::fs::File::open(staged.content_path())?,
                 ))
             };
-            let found = match format {
+            let found = match planned.format {
                 Format::Rss => lint::rss(read()?),
                 Format::Atom => lint::atom(read()?),
                 Format::Json => Vec::new(),
             };
-            let found = found.into_iter().map(|f| (path.clone(), f)).collect();
+            let found = found
+                .into_iter()
+                .map(|f| (planned.path.clone(), f))
+                .collect();
             Ok((i, staged, found))
         })
         .collect::<Result<_>>()?;
-    // Findings and replacements in the plan's order, as before.
+    // Findings and replacements in the plan's order.
     done.sort_by_key(|(i, _, _)| *i);
-    tracing::debug!(
-        "staged and linted {} feeds in {:?}",
-        feeds.len(),
-        started.elapsed()
-    );
-    let (staged, findings): (Vec<Staged>, Vec<_>) = done
+    let (staged, findings): (Vec<Staged>, Vec<Findings>) = done
         .into_iter()
         .map(|(_, staged, found)| (staged, found))
         .unzip();
-    let findings: Findings = findings.into_iter().flatten().collect();
-    if !findings.is_empty() {
-        return Ok(Written { feeds: 0, findings });
-    }
-    commit_all(staged)?;
-    Ok(Written {
-        feeds: feeds.len(),
-        findings,
-    })
+    commit_clean(staged, findings.into_iter().flatten().collect())
 }

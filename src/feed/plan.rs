@@ -113,17 +113,52 @@ impl Selection {
     }
 }
 
-/// One feed to write: its entries and where it lives.
+/// One feed's own data (not its items): what its document says outside them.
 pub(crate) struct Feed<'a> {
     /// The settings.
     pub site: &'a Site,
-    pub entries: Vec<&'a Entry>,
+    /// How many items it shows: the document declares the namespaces items use when it has
+    /// any, so the document can be written before its items are known.
+    pub count: usize,
     /// Absolute URL of the feed file itself.
     pub self_url: String,
     /// Title, with the tag for per-tag feeds.
     pub title: String,
     /// The newest `updated` of the entries: the feed's own `updated`, never the build time.
     pub updated: DateTime<FixedOffset>,
+}
+
+/// A feed to write: its path below the output directory, its format, its own data and its
+/// items, by position in the list of items (newest first) it was planned from.
+pub(crate) struct Planned<'a> {
+    pub path: PathBuf,
+    pub format: Format,
+    pub feed: Feed<'a>,
+    pub items: Vec<usize>,
+}
+
+/// What the plan needs to know of an item: its blog, its tags and when it was last updated.
+/// Known before the item is rendered, so the feeds can be planned (and their documents
+/// begun) before their items are.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    /// The blog it belongs to (empty: the main one).
+    pub blog: &'a str,
+    /// Its tags.
+    pub tags: &'a [String],
+    /// When it was last changed.
+    pub updated: DateTime<FixedOffset>,
+}
+
+impl<'a> Head<'a> {
+    /// An entry's head.
+    pub fn of(entry: &'a Entry) -> Head<'a> {
+        Head {
+            blog: &entry.blog,
+            tags: &entry.tags,
+            updated: entry.updated,
+        }
+    }
 }
 
 impl Feed<'_> {
@@ -153,56 +188,59 @@ impl Feed<'_> {
     }
 }
 
-/// Every feed to write: its path below the output directory, its format and its entries.
-pub(crate) fn plan<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(PathBuf, Format, Feed<'a>)> {
-    let selection = Selection::of(
-        entries.iter().map(|e| (e.blog.as_str(), e.tags.as_slice())),
-        &site.config.feeds,
-    );
-    let pick = |items: &[usize]| items.iter().map(|&i| &entries[i]).collect::<Vec<_>>();
+/// Every feed to write for items given newest first by their heads.
+pub(crate) fn plan<'a>(site: &'a Site, heads: &[Head<'_>]) -> Vec<Planned<'a>> {
+    let selection = Selection::of(heads.iter().map(|h| (h.blog, h.tags)), &site.config.feeds);
     let mut feeds = Vec::new();
     plan_set(
         site,
-        pick(&selection.all),
+        heads,
+        selection.all,
         Path::new(""),
         &site.config.title,
         &mut feeds,
     );
-    for (blog, items) in &selection.blogs {
+    for (blog, items) in selection.blogs {
         let title = format!("{}: {blog}", site.config.title);
-        plan_set(site, pick(items), Path::new(blog), &title, &mut feeds);
+        plan_set(site, heads, items, Path::new(&blog), &title, &mut feeds);
     }
-    for tag in &selection.tags {
+    for tag in selection.tags {
         let dir = Path::new("tags").join(&tag.slug);
         let title = format!("{}: {}", site.config.title, tag.name);
-        plan_set(site, pick(&tag.items), &dir, &title, &mut feeds);
+        plan_set(site, heads, tag.items, &dir, &title, &mut feeds);
     }
     feeds
 }
 
 fn plan_set<'a>(
     site: &'a Site,
-    entries: Vec<&'a Entry>,
+    heads: &[Head<'_>],
+    items: Vec<usize>,
     dir: &Path,
     title: &str,
-    feeds: &mut Vec<(PathBuf, Format, Feed<'a>)>,
+    feeds: &mut Vec<Planned<'a>>,
 ) {
     let config = &site.config.feeds;
-    let updated = entries
+    let updated = items
         .iter()
-        .map(|e| e.updated)
+        .map(|&i| heads[i].updated)
         .max()
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset());
     for &format in &config.formats {
         let path = dir.join(config.file_name(format));
         let feed = Feed {
             site,
-            entries: entries.clone(),
+            count: items.len(),
             self_url: site.feed_url(&path),
             title: title.to_string(),
             updated,
         };
-        feeds.push((path, format, feed));
+        feeds.push(Planned {
+            path,
+            format,
+            feed,
+            items: items.clone(),
+        });
     }
 }
 

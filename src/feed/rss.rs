@@ -48,29 +48,31 @@ fn channel(feed: &Feed<'_>) -> Channel {
         }),
         ..Channel::default()
     };
-    if feed.entries.iter().any(|e| e.image.is_some()) {
+    // Declared whenever there are items, as their thumbnails may use it: the document is
+    // begun before its items are rendered.
+    if feed.count > 0 {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());
     }
     channel
 }
 
-/// The whole channel in one document, as the rss crate writes it: what [`write`] streams,
-/// item by item (the tests hold the two to the same bytes).
-pub(crate) fn write_whole(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The whole channel in one document, as the rss crate writes it: what the feed written a
+/// piece at a time must be, byte for byte (tested).
+pub(crate) fn write_whole(feed: &Feed<'_>, entries: &[&Entry], out: &mut dyn Write) -> Result<()> {
     let mut channel = channel(feed);
-    channel.items = feed.entries.iter().map(|e| item(feed, e)).collect();
+    channel.items = entries.iter().map(|e| item(feed, e)).collect();
     let out = channel
         .pretty_write_to(out, b' ', 2)
         .context("failed to write RSS")?;
     out.write_all(b"\n").context("failed to write RSS")
 }
 
-/// Writes the channel an item at a time.
-pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
+/// The channel without items, for writing the feed a piece at a time.
+pub(crate) fn template(feed: &Feed<'_>) -> Channel {
     let mut channel = channel(feed);
     // The namespaces the rss crate declares for what items use (every item has dc:creator,
     // and content:encoded with full content), declared up front as the whole document would.
-    if !feed.entries.is_empty() {
+    if feed.count > 0 {
         channel
             .namespaces
             .insert("dc".into(), rss::extension::dublincore::NAMESPACE.into());
@@ -80,19 +82,25 @@ pub(crate) fn write(feed: &Feed<'_>, out: &mut dyn Write) -> Result<()> {
                 .insert("content".into(), CONTENT_NS.into());
         }
     }
-    // The rss crate writes the XML declaration itself, and only whole channels.
-    let document = |channel: &Channel| -> Result<Vec<u8>> {
-        channel
-            .pretty_write_to(Vec::new(), b' ', 2)
-            .context("failed to write RSS")
+    channel
+}
+
+/// The channel `template` serialised (the rss crate writes the XML declaration itself, and
+/// only whole channels), with `entry` as its only item when given.
+pub(crate) fn serialise(
+    template: &Channel,
+    feed: &Feed<'_>,
+    one: Option<&Entry>,
+) -> Result<Vec<u8>> {
+    let written = match one {
+        None => template.pretty_write_to(Vec::new(), b' ', 2),
+        Some(e) => {
+            let mut one = template.clone();
+            one.items = vec![item(feed, e)];
+            one.pretty_write_to(Vec::new(), b' ', 2)
+        }
     };
-    let items = feed.entries.iter().map(|e| {
-        let mut one = channel.clone();
-        one.items = vec![item(feed, e)];
-        document(&one)
-    });
-    super::splice::splice(&document(&channel)?, items, out)?;
-    out.write_all(b"\n").context("failed to write RSS")
+    written.context("failed to write RSS")
 }
 
 /// The RSS content module's namespace, for `content:encoded`.

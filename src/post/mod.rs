@@ -368,16 +368,25 @@ impl<'a> Renderer<'a> {
     /// Renders posts in parallel, keeping their order. A post whose file can no longer be
     /// read gives no entry and an error; warnings are returned beside the entries.
     pub fn render_all(&self, posts: &[&Post]) -> (Vec<Entry>, Vec<Diagnostic>) {
+        let (entries, diagnostics) = self.render_each(posts);
+        (entries.into_iter().flatten().collect(), diagnostics)
+    }
+
+    /// [`Renderer::render_all`] with an entry, or `None`, for every post, in their order.
+    pub fn render_each(&self, posts: &[&Post]) -> (Vec<Option<Entry>>, Vec<Diagnostic>) {
         let rendered: Vec<_> = posts.par_iter().map(|p| self.render(p)).collect();
         let mut diagnostics = Vec::new();
         let mut entries = Vec::with_capacity(rendered.len());
         for result in rendered {
             match result {
                 Ok((entry, mut warnings)) => {
-                    entries.push(entry);
+                    entries.push(Some(entry));
                     diagnostics.append(&mut warnings);
                 }
-                Err(error) => diagnostics.push(error),
+                Err(error) => {
+                    entries.push(None);
+                    diagnostics.push(error);
+                }
             }
         }
         (entries, diagnostics)

@@ -1,0 +1,294 @@
+//! Writing every feed while its items are still being rendered: the feeds are planned from
+//! what is known of each item before rendering (its [`Head`]), every feed's document is
+//! begun, and each run of rendered entries is written into every feed that shows them and
+//! then dropped, so a large site's entries are never all in memory. What is written is
+//! linted as it is written, on a thread of its own per RSS or Atom feed.
+
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use anyhow::{anyhow, Result};
+use rayon::prelude::*;
+
+use super::commit::{commit_clean, Findings, Written};
+use super::lint;
+use super::pieces::{self, Pieces};
+use super::plan::{plan, Head, Planned};
+use crate::config::{Format, Site};
+use crate::entry::Entry;
+use crate::fsutil::Staging;
+
+/// At most this many feed files are streamed at once (each holds a file or two open, and an
+/// RSS or Atom feed a thread for its lint); a site with more (many per-tag feeds) has its
+/// entries rendered first and its feeds written one after another.
+const MAX_STREAMED: usize = 48;
+
+/// What the lint reads at a time, and how many such pieces may wait for it.
+const PIECE: usize = 1 << 16;
+const WAITING: usize = 64;
+
+/// Feeds being written as their items are rendered.
+pub struct Stream<'a> {
+    heads: Vec<Head<'a>>,
+    open: Vec<Open<'a>>,
+    /// Items that could not be rendered, by position.
+    failed: Vec<usize>,
+    site: &'a Site,
+}
+
+/// The result of a stream.
+#[derive(Debug)]
+pub enum Streamed {
+    /// The feeds were written (or the lint's findings kept the old ones).
+    Written(Written),
+    /// An item that could not be rendered changes what another feed shows or says (its
+    /// `updated`, or an older item a limit now lets in): nothing was written, and the feeds
+    /// must be written from the entries that were rendered.
+    Replan,
+}
+
+struct Open<'a> {
+    planned: Planned<'a>,
+    pieces: Pieces,
+    out: Tee,
+    /// The next of `planned.items` to write.
+    next: usize,
+}
+
+impl<'a> Stream<'a> {
+    /// Plans the feeds for items given newest first by their heads and begins each in its
+    /// file below `out_dir`; `None` when there are too many feeds to stream.
+    pub fn begin(site: &'a Site, heads: &[Head<'a>], out_dir: &Path) -> Result<Option<Self>> {
+        let planned = plan(site, heads);
+        if planned.len() > MAX_STREAMED {
+            return Ok(None);
+        }
+        let open = planned
+            .into_iter()
+            .map(|planned| -> Result<Open<'a>> {
+                let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
+                let pieces = Pieces::begin(&planned.feed, planned.format, &mut out)?;
+                Ok(Open {
+                    planned,
+                    pieces,
+                    out,
+                    next: 0,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(Stream {
+            heads: heads.to_vec(),
+            open,
+            failed: Vec::new(),
+            site,
+        }))
+    }
+
+    /// Writes the entries of the items from position `first` on, in order (`None`: the item
+    /// could not be rendered), into every feed that shows them.
+    pub fn push(&mut self, first: usize, entries: &[Option<Entry>]) -> Result<()> {
+        let end = first + entries.len();
+        self.failed.extend(
+            entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.is_none())
+                .map(|(i, _)| first + i),
+        );
+        self.open.par_iter_mut().try_for_each(|open| {
+            let items = &open.planned.items;
+            let mut shown = Vec::new();
+            while open.next < items.len() && items[open.next] < end {
+                let at = items[open.next];
+                anyhow::ensure!(at >= first, "items pushed out of order");
+                shown.extend(entries[at - first].as_ref());
+                open.next += 1;
+            }
+            pieces::push_all(&mut open.pieces, &open.planned.feed, &shown, &mut open.out)
+        })
+    }
+
+    /// Ends every feed and, when every item was pushed and the lint found nothing, replaces
+    /// the old feeds with them, together.
+    pub fn finish(self) -> Result<Streamed> {
+        let Stream {
+            heads,
+            open,
+            failed,
+            site,
+        } = self;
+        anyhow::ensure!(
+            open.iter().all(|o| o.next == o.planned.items.len()),
+            "a feed's items were not all pushed"
+        );
+        if !failed.is_empty() && !same_plan(site, &heads, &failed, &open) {
+            return Ok(Streamed::Replan);
+        }
+        let done: Vec<(crate::fsutil::Staged, Findings)> = open
+            .into_par_iter()
+            .map(
+                |Open {
+                     planned,
+                     pieces,
+                     mut out,
+                     ..
+                 }| {
+                    pieces.finish(&mut out)?;
+                    let (staged, found) = out.finish()?;
+                    let found = found
+                        .into_iter()
+                        .map(|f| (planned.path.clone(), f))
+                        .collect();
+                    Ok((staged, found))
+                },
+            )
+            .collect::<Result<_>>()?;
+        let (staged, findings): (Vec<_>, Vec<Findings>) = done.into_iter().unzip();
+        commit_clean(staged, findings.into_iter().flatten().collect()).map(Streamed::Written)
+    }
+}
+
+/// Whether the items that failed leave every feed as planned, less those items: the plan
+/// made from the items that were rendered must be the same feeds with the same data.
+fn same_plan(site: &Site, heads: &[Head<'_>], failed: &[usize], open: &[Open<'_>]) -> bool {
+    let kept: Vec<usize> = (0..heads.len())
+        .filter(|i| failed.binary_search(i).is_err())
+        .collect();
+    let kept_heads: Vec<Head<'_>> = kept.iter().map(|&i| heads[i]).collect();
+    let again = plan(site, &kept_heads);
+    again.len() == open.len()
+        && again.iter().zip(open).all(|(again, open)| {
+            let was = &open.planned;
+            let items: Vec<usize> = was
+                .items
+                .iter()
+                .copied()
+                .filter(|i| failed.binary_search(i).is_err())
+                .collect();
+            again.path == was.path
+                && again.format == was.format
+                && again.feed.updated == was.feed.updated
+                && again.feed.count == items.len()
+                && (again.feed.count > 0) == (was.feed.count > 0)
+                && again.items.iter().map(|&i| kept[i]).eq(items)
+        })
+}
+
+/// A feed's file being staged, with what is written also sent to the lint's thread.
+struct Tee {
+    staging: Staging,
+    lint: Option<Linting>,
+}
+
+/// The lint's thread and what goes to it: the piece being filled, and the channel.
+struct Linting {
+    piece: Vec<u8>,
+    send: SyncSender<Vec<u8>>,
+    thread: JoinHandle<Vec<lint::Finding>>,
+}
+
+impl Tee {
+    fn begin(path: &Path, format: Format) -> Result<Tee> {
+        let staging = Staging::begin(path)?;
+        let lint = match format {
+            Format::Json => None,
+            Format::Rss | Format::Atom => {
+                let (send, receive) = sync_channel(WAITING);
+                let reader = Pieced {
+                    receive,
+                    piece: Vec::new(),
+                    at: 0,
+                };
+                let thread = std::thread::Builder::new()
+                    .name("herald-lint".into())
+                    .spawn(move || match format {
+                        Format::Rss => lint::rss(reader),
+                        _ => lint::atom(reader),
+                    })?;
+                Some(Linting {
+                    piece: Vec::with_capacity(PIECE),
+                    send,
+                    thread,
+                })
+            }
+        };
+        Ok(Tee { staging, lint })
+    }
+
+    /// The staged file and what the lint found in it.
+    fn finish(mut self) -> Result<(crate::fsutil::Staged, Vec<lint::Finding>)> {
+        let found = match self.lint.take() {
+            None => Vec::new(),
+            Some(Linting {
+                piece,
+                send,
+                thread,
+            }) => {
+                // The lint reads to the end: a send fails only if its thread has ended.
+                if !piece.is_empty() {
+                    let _ = send.send(piece);
+                }
+                drop(send);
+                thread.join().map_err(|_| anyhow!("the feed lint failed"))?
+            }
+        };
+        Ok((self.staging.finish()?, found))
+    }
+}
+
+impl Write for Tee {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.staging.write_all(buf)?;
+        if let Some(Linting { piece, send, .. }) = &mut self.lint {
+            piece.extend_from_slice(buf);
+            if piece.len() >= PIECE {
+                let full = std::mem::replace(piece, Vec::with_capacity(PIECE));
+                // A lint that stopped early (its thread ended) has its findings already.
+                let _ = send.send(full);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.staging.flush()
+    }
+}
+
+/// The lint's side: the pieces sent, read as one stream.
+struct Pieced {
+    receive: Receiver<Vec<u8>>,
+    piece: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Pieced {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pieced {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.at == self.piece.len() {
+            match self.receive.recv() {
+                Ok(piece) => {
+                    self.piece = piece;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(&[]),
+            }
+        }
+        Ok(&self.piece[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.piece.len());
+    }
+}
