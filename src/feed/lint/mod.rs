@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use chrono::DateTime;
 use url::Url;
 
-use tree::{parse, Element};
+use tree::{parse_items, Element};
 
 /// One problem in a feed file, on the line of the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +41,16 @@ impl Found {
     }
 }
 
-/// Lints an RSS 2.0 document.
+/// Lints an RSS 2.0 document. Each item is checked when it closes and then dropped.
 pub fn rss(xml: impl std::io::BufRead) -> Vec<Finding> {
-    let root = match parse(xml) {
+    let mut items = Found::default();
+    let mut guids = HashSet::new();
+    let mut count = 0;
+    let mut check = |item: Element| {
+        count += 1;
+        rss_item(&mut items, &mut guids, count, &item);
+    };
+    let root = match parse_items(xml, Some(&mut check)) {
         Ok(root) => root,
         Err((line, message)) => return vec![Finding { line, message }],
     };
@@ -70,57 +77,70 @@ pub fn rss(xml: impl std::io::BufRead) -> Vec<Finding> {
             rfc822(&mut found, &format!("channel <{name}>"), &date.text);
         }
     }
-    let mut guids = HashSet::new();
-    for (i, item) in channel.all("item").enumerate() {
-        found.at(item);
-        let at = format!("item {}", i + 1);
-        absolute(
-            &mut found,
-            &format!("{at} <link>"),
-            item.first("link").map(|l| l.text.as_str()),
-        );
-        if let Some(guid) = item.first("guid") {
-            if !guids.insert(guid.text.clone()) {
-                found.push(format!("{at}: <guid> {} is not unique", guid.text));
-            }
-            if guid.attr("isPermaLink") != Some("false") {
-                absolute(
-                    &mut found,
-                    &format!("{at} <guid isPermaLink=\"true\">"),
-                    Some(&guid.text),
-                );
-            }
-        }
-        if let Some(date) = item.first("pubDate") {
-            rfc822(&mut found, &format!("{at} <pubDate>"), &date.text);
-        }
-        if let Some(author) = item.first("author") {
-            if !is_email_author(&author.text) {
-                found.push(format!(
-                    "{at}: <author> {:?} is not an email address (use dc:creator for names)",
-                    author.text
-                ));
-            }
-        }
-        for name in ["description", "content:encoded"] {
-            if let Some(html) = item.first(name) {
-                for problem in &html.active {
-                    found.push(format!("{at} <{name}> {problem}"));
-                }
-            }
-        }
-        if let Some(description) = item.first("description") {
-            for problem in &description.relative {
-                found.push(format!("{at} <description> {problem}"));
-            }
-        }
-    }
+    // The items' findings after the channel's, as they come in the document.
+    found.findings.append(&mut items.findings);
     found.findings
 }
 
-/// Lints an Atom 1.0 document.
+/// The checks of the `n`th RSS item.
+fn rss_item(found: &mut Found, guids: &mut HashSet<String>, n: usize, item: &Element) {
+    found.at(item);
+    let at = format!("item {n}");
+    absolute(
+        found,
+        &format!("{at} <link>"),
+        item.first("link").map(|l| l.text.as_str()),
+    );
+    if let Some(guid) = item.first("guid") {
+        if !guids.insert(guid.text.clone()) {
+            found.push(format!("{at}: <guid> {} is not unique", guid.text));
+        }
+        if guid.attr("isPermaLink") != Some("false") {
+            absolute(
+                found,
+                &format!("{at} <guid isPermaLink=\"true\">"),
+                Some(&guid.text),
+            );
+        }
+    }
+    if let Some(date) = item.first("pubDate") {
+        rfc822(found, &format!("{at} <pubDate>"), &date.text);
+    }
+    if let Some(author) = item.first("author") {
+        if !is_email_author(&author.text) {
+            found.push(format!(
+                "{at}: <author> {:?} is not an email address (use dc:creator for names)",
+                author.text
+            ));
+        }
+    }
+    for name in ["description", "content:encoded"] {
+        if let Some(html) = item.first(name) {
+            for problem in &html.active {
+                found.push(format!("{at} <{name}> {problem}"));
+            }
+        }
+    }
+    if let Some(description) = item.first("description") {
+        for problem in &description.relative {
+            found.push(format!("{at} <description> {problem}"));
+        }
+    }
+}
+
+/// Lints an Atom 1.0 document. Each entry is checked when it closes and then dropped.
 pub fn atom(xml: impl std::io::BufRead) -> Vec<Finding> {
-    let feed = match parse(xml) {
+    let mut entries = Found::default();
+    let mut ids = HashSet::new();
+    // Where an entry without an author was reported: not a finding if the feed has one
+    // (which may come after the entries).
+    let mut authorless = Vec::new();
+    let mut count = 0;
+    let mut check = |entry: Element| {
+        count += 1;
+        atom_entry(&mut entries, &mut ids, &mut authorless, count, &entry);
+    };
+    let feed = match parse_items(xml, Some(&mut check)) {
         Ok(root) => root,
         Err((line, message)) => return vec![Finding { line, message }],
     };
@@ -146,44 +166,58 @@ pub fn atom(xml: impl std::io::BufRead) -> Vec<Finding> {
     for link in feed.all("link") {
         absolute(&mut found, "feed <link>", link.attr("href"));
     }
-    let feed_has_author = feed.first("author").is_some();
-    let mut ids = HashSet::new();
-    for (i, entry) in feed.all("entry").enumerate() {
-        found.at(entry);
-        let at = format!("entry {}", i + 1);
-        let id = entry.first("id").map(|l| l.text.as_str());
-        absolute(&mut found, &format!("{at} <id>"), id);
-        if let Some(id) = id {
-            if !ids.insert(id.to_string()) {
-                found.push(format!("{at}: <id> {id} is not unique"));
-            }
+    if feed.first("author").is_some() {
+        for at in authorless.into_iter().rev() {
+            entries.findings.remove(at);
         }
-        for name in ["updated", "published"] {
-            match entry.first(name) {
-                Some(date) => rfc3339(&mut found, &format!("{at} <{name}>"), &date.text),
-                None if name == "updated" => found.push(format!("{at} has no <updated>")),
-                None => {}
-            }
+    }
+    // The entries' findings after the feed's, as they come in the document.
+    found.findings.append(&mut entries.findings);
+    found.findings
+}
+
+/// The checks of the `n`th Atom entry; where it has no author, the finding's index goes to
+/// `authorless`.
+fn atom_entry(
+    found: &mut Found,
+    ids: &mut HashSet<String>,
+    authorless: &mut Vec<usize>,
+    n: usize,
+    entry: &Element,
+) {
+    found.at(entry);
+    let at = format!("entry {n}");
+    let id = entry.first("id").map(|l| l.text.as_str());
+    absolute(found, &format!("{at} <id>"), id);
+    if let Some(id) = id {
+        if !ids.insert(id.to_string()) {
+            found.push(format!("{at}: <id> {id} is not unique"));
         }
-        for link in entry.all("link") {
-            absolute(&mut found, &format!("{at} <link>"), link.attr("href"));
+    }
+    for name in ["updated", "published"] {
+        match entry.first(name) {
+            Some(date) => rfc3339(found, &format!("{at} <{name}>"), &date.text),
+            None if name == "updated" => found.push(format!("{at} has no <updated>")),
+            None => {}
         }
-        if !feed_has_author
-            && !entry
-                .all("author")
-                .any(|a| a.first("name").is_some_and(|n| !n.text.trim().is_empty()))
-        {
-            found.push(format!("{at} has no <author> and the feed has none"));
-        }
-        for name in ["summary", "content"] {
-            if let Some(html) = entry.first(name) {
-                for problem in &html.active {
-                    found.push(format!("{at} <{name}> {problem}"));
-                }
+    }
+    for link in entry.all("link") {
+        absolute(found, &format!("{at} <link>"), link.attr("href"));
+    }
+    if !entry
+        .all("author")
+        .any(|a| a.first("name").is_some_and(|n| !n.text.trim().is_empty()))
+    {
+        authorless.push(found.findings.len());
+        found.push(format!("{at} has no <author> and the feed has none"));
+    }
+    for name in ["summary", "content"] {
+        if let Some(html) = entry.first(name) {
+            for problem in &html.active {
+                found.push(format!("{at} <{name}> {problem}"));
             }
         }
     }
-    found.findings
 }
 
 fn absolute(found: &mut Found, what: &str, value: Option<&str>) {
@@ -408,6 +442,35 @@ mod tests {
             &GOOD_ENTRY.replace("<author><name>A</name></author>", ""),
         );
         assert_eq!(atom(feed_author.as_bytes()), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn entries_are_checked_as_they_close_and_a_feed_author_after_them_still_counts() {
+        let authorless = GOOD_ENTRY.replace("<author><name>A</name></author>", "");
+        let two = format!(
+            "{}{}",
+            authorless,
+            authorless.replace("https://x.org/a", "https://x.org/b")
+        );
+        // No author anywhere: each entry is reported, in order, after the feed's findings.
+        let feed = atom_with("", &two).replacen("<updated>2020-09-04T08:00:00Z</updated>", "", 1);
+        let messages: Vec<String> = atom(feed.as_bytes())
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "feed has no <updated>",
+                "feed has no <link rel=\"self\">",
+                "entry 1 has no <author> and the feed has none",
+                "entry 2 has no <author> and the feed has none",
+            ]
+        );
+        // The feed's author, written after its entries, covers them.
+        let feed = atom_with(r#"<link rel="self" href="https://x.org/atom.xml"/>"#, &two)
+            .replace("</feed>", "<author><name>F</name></author></feed>");
+        assert_eq!(atom(feed.as_bytes()), []);
     }
 }
 

@@ -38,7 +38,19 @@ impl Element {
     }
 }
 
+/// The whole document as a tree.
+#[cfg(test)]
 pub(super) fn parse(xml: impl std::io::BufRead) -> Result<Element, (usize, String)> {
+    parse_items(xml, None)
+}
+
+/// The document as a tree, except that each item of an RSS channel and each entry of an Atom
+/// feed is given to `items` when it closes (checked, then dropped) rather than kept in it:
+/// a feed of any length is held one item at a time.
+pub(super) fn parse_items(
+    xml: impl std::io::BufRead,
+    mut items: Option<&mut dyn FnMut(Element)>,
+) -> Result<Element, (usize, String)> {
     let mut reader = Reader::from_reader(xml);
     let mut stack = vec![Element::default()];
     let mut buf = Vec::new();
@@ -74,15 +86,15 @@ pub(super) fn parse(xml: impl std::io::BufRead) -> Result<Element, (usize, Strin
                 }
                 stack.push(element(&start, at).map_err(|e| err(&e, at))?);
                 if empty {
-                    close(&mut stack);
+                    close(&mut stack, &mut items);
                 }
             }
             Event::Start(start) => stack.push(element(&start, at).map_err(|e| err(&e, at))?),
             Event::Empty(start) => {
                 stack.push(element(&start, at).map_err(|e| err(&e, at))?);
-                close(&mut stack);
+                close(&mut stack, &mut items);
             }
-            Event::End(_) => close(&mut stack),
+            Event::End(_) => close(&mut stack, &mut items),
             Event::Text(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
             Event::CData(t) => push_text(&mut stack, &t.xml10_content().map_err(|e| err(&e, at))?),
             Event::GeneralRef(r) => {
@@ -197,7 +209,7 @@ fn text_to_markup(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std:
     }
 }
 
-fn close(stack: &mut Vec<Element>) {
+fn close(stack: &mut Vec<Element>, items: &mut Option<&mut dyn FnMut(Element)>) {
     if stack.len() > 1 {
         let mut done = stack.pop().expect("checked above");
         if carries_html(stack, done.name.as_bytes()) {
@@ -208,7 +220,14 @@ fn close(stack: &mut Vec<Element>) {
             }
         }
         let parent = stack.last_mut().expect("checked above");
-        parent.children.push(done);
+        let item = matches!(
+            (parent.name.as_str(), done.name.as_str()),
+            ("channel", "item") | ("feed", "entry")
+        );
+        match items {
+            Some(items) if item => items(done),
+            _ => parent.children.push(done),
+        }
     }
 }
 
