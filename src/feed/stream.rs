@@ -126,25 +126,33 @@ impl<'a> Stream<'a> {
         if !failed.is_empty() && !same_plan(site, &heads, &failed, &open) {
             return Ok(Streamed::Replan);
         }
-        let done: Vec<(crate::fsutil::Staged, Findings)> = open
-            .into_par_iter()
-            .map(
-                |Open {
-                     planned,
-                     pieces,
-                     mut out,
-                     ..
-                 }| {
-                    pieces.finish(&mut out)?;
-                    let (staged, found) = out.finish()?;
-                    let found = found
-                        .into_iter()
-                        .map(|f| (planned.path.clone(), f))
-                        .collect();
-                    Ok((staged, found))
-                },
-            )
-            .collect::<Result<_>>()?;
+        // Ending a feed is waiting (for its lint to read the last bytes, for its file to
+        // reach the disk), so every feed ends on a thread of its own, all at once.
+        let end = |Open {
+                       planned,
+                       pieces,
+                       mut out,
+                       ..
+                   }: Open<'_>|
+         -> Result<(crate::fsutil::Staged, Findings)> {
+            pieces.finish(&mut out)?;
+            let (staged, found) = out.finish()?;
+            let found = found
+                .into_iter()
+                .map(|f| (planned.path.clone(), f))
+                .collect();
+            Ok((staged, found))
+        };
+        let done: Vec<(crate::fsutil::Staged, Findings)> = std::thread::scope(|scope| {
+            let ending: Vec<_> = open
+                .into_iter()
+                .map(|open| scope.spawn(move || end(open)))
+                .collect();
+            ending
+                .into_iter()
+                .map(|thread| thread.join().map_err(|_| anyhow!("ending a feed failed"))?)
+                .collect::<Result<_>>()
+        })?;
         let (staged, findings): (Vec<_>, Vec<Findings>) = done.into_iter().unzip();
         commit_clean(staged, findings.into_iter().flatten().collect()).map(Streamed::Written)
     }
