@@ -515,3 +515,38 @@ fn a_post_that_fails_to_render_leaves_the_feeds_those_of_the_entries_that_render
         );
     }
 }
+
+#[test]
+fn linting_feeds_as_they_are_written_finds_what_linting_their_bytes_finds() {
+    use herald::config::Format;
+    use herald::feed::lint;
+    for (name, herald) in every_corpus() {
+        let (mut entries, _) = herald.entries();
+        // A second copy of the newest entry: its id is then not unique in either XML feed.
+        entries.insert(1, entries[0].clone());
+        let expected: Vec<(std::path::PathBuf, lint::Finding)> =
+            herald::feed::render(&herald.site, &entries)
+                .unwrap()
+                .into_iter()
+                .flat_map(|file| {
+                    let found = match file.format {
+                        Format::Rss => lint::rss(&file.bytes[..]),
+                        Format::Atom => lint::atom(&file.bytes[..]),
+                        Format::Json => Vec::new(),
+                    };
+                    found.into_iter().map(move |f| (file.path.clone(), f))
+                })
+                .collect();
+        assert!(
+            expected
+                .iter()
+                .any(|(_, f)| f.message.contains("not unique")),
+            "{name}: {expected:?}"
+        );
+        assert_eq!(
+            herald::feed::lint_all(&herald.site, &entries).unwrap(),
+            expected,
+            "{name}"
+        );
+    }
+}

@@ -7,11 +7,11 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::report::Report;
-use crate::config::{Format, Site};
+use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
-use crate::feed::{self, lint, Selection, Streamed};
+use crate::feed::{self, Selection, Streamed};
 use crate::post::{self, Filter, Loaded, Post, Renderer};
 
 /// What a run is given besides the command: where the site is and what "now" is.
@@ -117,18 +117,9 @@ impl Herald {
         diagnostics.append(&mut report.details);
         diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
         let out_dir = self.site.resolve(&self.site.config.feeds.out_dir);
-        for file in feed::render(&self.site, &entries)? {
-            let findings = match file.format {
-                Format::Rss => lint::rss(&file.bytes[..]),
-                Format::Atom => lint::atom(&file.bytes[..]),
-                Format::Json => Vec::new(),
-            };
-            let path = out_dir.join(&file.path);
-            diagnostics.extend(
-                findings
-                    .into_iter()
-                    .map(|f| Diagnostic::error(&path, f.line, f.message)),
-            );
+        // Every feed is linted as it is written, never held whole.
+        for (path, f) in feed::lint_all(&self.site, &entries)? {
+            diagnostics.push(Diagnostic::error(out_dir.join(path), f.line, f.message));
         }
         if self.site.config.digest.list_unsubscribe.is_empty() {
             diagnostics.push(self.site.diagnostic(

@@ -8,7 +8,7 @@ use super::lint;
 use crate::fsutil::{commit_all, Staged};
 
 /// Lint findings, each with its feed file (below the output directory).
-pub(crate) type Findings = Vec<(PathBuf, lint::Finding)>;
+pub type Findings = Vec<(PathBuf, lint::Finding)>;
 
 /// What `write` did: how many feeds it wrote, or the lint's findings that kept it from
 /// replacing the old ones.

@@ -6,6 +6,7 @@ mod atom;
 mod commit;
 mod json;
 pub mod lint;
+mod linting;
 mod pieces;
 mod plan;
 mod rss;
@@ -19,8 +20,9 @@ use rayon::prelude::*;
 use crate::config::{Format, Site};
 use crate::entry::Entry;
 use crate::fsutil::Staged;
+use commit::commit_clean;
+pub use commit::Findings;
 pub use commit::Written;
-use commit::{commit_clean, Findings};
 use pieces::Pieces;
 use plan::{plan, Feed, Planned};
 pub use plan::{Head, Selection};
@@ -59,6 +61,28 @@ fn planned<'a>(site: &'a Site, entries: &'a [Entry]) -> Vec<(Planned<'a>, Vec<&'
             (planned, items)
         })
         .collect()
+}
+
+/// Lints every feed that would be written for entries sorted newest first, as it is written,
+/// without writing or keeping it: the findings, by feed file (below the output directory),
+/// in the plan's order.
+pub fn lint_all(site: &Site, entries: &[Entry]) -> Result<Findings> {
+    let found: Vec<Findings> = planned(site, entries)
+        .par_iter()
+        .with_max_len(1)
+        .map(|(planned, items)| -> Result<Findings> {
+            let Some(mut linting) = linting::Linting::start(planned.format)? else {
+                return Ok(Vec::new());
+            };
+            write_feed(&planned.feed, items, planned.format, &mut linting)?;
+            Ok(linting
+                .finish()?
+                .into_iter()
+                .map(|f| (planned.path.clone(), f))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// Renders every configured feed (and per-tag feeds) from entries sorted newest first.

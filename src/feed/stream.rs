@@ -4,16 +4,15 @@
 //! then dropped, so a large site's entries are never all in memory. What is written is
 //! linted as it is written, on a thread of its own per RSS or Atom feed.
 
-use std::io::{BufRead, Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::thread::JoinHandle;
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 
 use super::commit::{commit_clean, Findings, Written};
 use super::lint;
+use super::linting::Linting;
 use super::pieces::{self, Pieces};
 use super::plan::{plan, Head, Planned};
 use crate::config::{Format, Site};
@@ -24,10 +23,6 @@ use crate::fsutil::Staging;
 /// RSS or Atom feed a thread for its lint); a site with more (many per-tag feeds) has its
 /// entries rendered first and its feeds written one after another.
 const MAX_STREAMED: usize = 48;
-
-/// What the lint reads at a time, and how many such pieces may wait for it.
-const PIECE: usize = 1 << 16;
-const WAITING: usize = 64;
 
 /// Feeds being written as their items are rendered.
 pub struct Stream<'a> {
@@ -190,57 +185,19 @@ struct Tee {
     lint: Option<Linting>,
 }
 
-/// The lint's thread and what goes to it: the piece being filled, and the channel.
-struct Linting {
-    piece: Vec<u8>,
-    send: SyncSender<Vec<u8>>,
-    thread: JoinHandle<Vec<lint::Finding>>,
-}
-
 impl Tee {
     fn begin(path: &Path, format: Format) -> Result<Tee> {
-        let staging = Staging::begin(path)?;
-        let lint = match format {
-            Format::Json => None,
-            Format::Rss | Format::Atom => {
-                let (send, receive) = sync_channel(WAITING);
-                let reader = Pieced {
-                    receive,
-                    piece: Vec::new(),
-                    at: 0,
-                };
-                let thread = std::thread::Builder::new()
-                    .name("herald-lint".into())
-                    .spawn(move || match format {
-                        Format::Rss => lint::rss(reader),
-                        _ => lint::atom(reader),
-                    })?;
-                Some(Linting {
-                    piece: Vec::with_capacity(PIECE),
-                    send,
-                    thread,
-                })
-            }
-        };
-        Ok(Tee { staging, lint })
+        Ok(Tee {
+            staging: Staging::begin(path)?,
+            lint: Linting::start(format)?,
+        })
     }
 
     /// The staged file and what the lint found in it.
     fn finish(mut self) -> Result<(crate::fsutil::Staged, Vec<lint::Finding>)> {
         let found = match self.lint.take() {
             None => Vec::new(),
-            Some(Linting {
-                piece,
-                send,
-                thread,
-            }) => {
-                // The lint reads to the end: a send fails only if its thread has ended.
-                if !piece.is_empty() {
-                    let _ = send.send(piece);
-                }
-                drop(send);
-                thread.join().map_err(|_| anyhow!("the feed lint failed"))?
-            }
+            Some(linting) => linting.finish()?,
         };
         Ok((self.staging.finish()?, found))
     }
@@ -249,54 +206,13 @@ impl Tee {
 impl Write for Tee {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.staging.write_all(buf)?;
-        if let Some(Linting { piece, send, .. }) = &mut self.lint {
-            piece.extend_from_slice(buf);
-            if piece.len() >= PIECE {
-                let full = std::mem::replace(piece, Vec::with_capacity(PIECE));
-                // A lint that stopped early (its thread ended) has its findings already.
-                let _ = send.send(full);
-            }
+        if let Some(linting) = &mut self.lint {
+            linting.write_all(buf)?;
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.staging.flush()
-    }
-}
-
-/// The lint's side: the pieces sent, read as one stream.
-struct Pieced {
-    receive: Receiver<Vec<u8>>,
-    piece: Vec<u8>,
-    at: usize,
-}
-
-impl Read for Pieced {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Pieced {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        while self.at == self.piece.len() {
-            match self.receive.recv() {
-                Ok(piece) => {
-                    self.piece = piece;
-                    self.at = 0;
-                }
-                Err(_) => return Ok(&[]),
-            }
-        }
-        Ok(&self.piece[self.at..])
-    }
-
-    fn consume(&mut self, amount: usize) {
-        self.at = (self.at + amount).min(self.piece.len());
     }
 }

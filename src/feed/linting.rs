@@ -1,0 +1,116 @@
+//! Linting a feed as it is written: its bytes go, a piece at a time, to a thread that reads
+//! them as one stream with [`lint::rss`] or [`lint::atom`], so a feed is linted without
+//! being read back from its file or held whole in memory.
+
+use std::io::{BufRead, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use anyhow::{anyhow, Result};
+
+use super::lint;
+use crate::config::Format;
+
+/// What the lint reads at a time, and how many such pieces may wait for it.
+const PIECE: usize = 1 << 16;
+const WAITING: usize = 64;
+
+/// The lint's thread and what goes to it: the piece being filled, and the channel.
+pub(crate) struct Linting {
+    piece: Vec<u8>,
+    send: SyncSender<Vec<u8>>,
+    thread: JoinHandle<Vec<lint::Finding>>,
+}
+
+impl Linting {
+    /// Starts the lint of a feed in `format`; `None` for JSON Feed, which has none.
+    pub(crate) fn start(format: Format) -> Result<Option<Linting>> {
+        if format == Format::Json {
+            return Ok(None);
+        }
+        let (send, receive) = sync_channel(WAITING);
+        let reader = Pieced {
+            receive,
+            piece: Vec::new(),
+            at: 0,
+        };
+        let thread = std::thread::Builder::new()
+            .name("herald-lint".into())
+            .spawn(move || match format {
+                Format::Rss => lint::rss(reader),
+                _ => lint::atom(reader),
+            })?;
+        Ok(Some(Linting {
+            piece: Vec::with_capacity(PIECE),
+            send,
+            thread,
+        }))
+    }
+
+    /// What the lint found, once it has read everything written.
+    pub(crate) fn finish(self) -> Result<Vec<lint::Finding>> {
+        let Linting {
+            piece,
+            send,
+            thread,
+        } = self;
+        // The lint reads to the end: a send fails only if its thread has ended.
+        if !piece.is_empty() {
+            let _ = send.send(piece);
+        }
+        drop(send);
+        thread.join().map_err(|_| anyhow!("the feed lint failed"))
+    }
+}
+
+impl Write for Linting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.piece.extend_from_slice(buf);
+        if self.piece.len() >= PIECE {
+            let full = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+            // A lint that stopped early (its thread ended) has its findings already.
+            let _ = self.send.send(full);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The lint's side: the pieces sent, read as one stream.
+struct Pieced {
+    receive: Receiver<Vec<u8>>,
+    piece: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Pieced {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pieced {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.at == self.piece.len() {
+            match self.receive.recv() {
+                Ok(piece) => {
+                    self.piece = piece;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(&[]),
+            }
+        }
+        Ok(&self.piece[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.piece.len());
+    }
+}
