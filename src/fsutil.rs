@@ -115,14 +115,14 @@ impl Staging {
     /// Starts syncing what was written so far, beside the writing, unless a sync is still
     /// running; gives the error of the one before.
     fn sync_ahead(&mut self) -> std::io::Result<()> {
-        if self.out.new.is_none() || self.syncing.as_ref().is_some_and(|s| !s.is_finished()) {
+        if self.syncing.as_ref().is_some_and(|s| !s.is_finished()) {
             return Ok(());
         }
-        self.synced()?;
         let Some((_, out)) = &self.out.new else {
             return Ok(());
         };
         let file = out.get_ref().try_clone()?;
+        self.synced()?;
         self.syncing = Some(std::thread::spawn(move || file.sync_data()));
         self.unsynced = 0;
         Ok(())

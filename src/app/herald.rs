@@ -175,13 +175,14 @@ impl Herald {
         };
         let (written, rendered) = match streamed {
             Some((Streamed::Written(written), rendered)) => (written, rendered),
-            // Too many feeds to stream, or a post that failed changes another feed: every
-            // entry first, then the feeds from them (a second rendering finds nothing new,
-            // so its problems are not reported again).
+            // A post that failed changes another feed: every entry first, then the feeds
+            // from them (a second rendering finds nothing new, so its problems are not
+            // reported again).
             Some((Streamed::Replan, _)) => {
                 let all = Renderer::new(&self.site, &self.loaded.posts).render_all(&shown);
                 (feed::write(&self.site, &all.0, &out)?, all.0.len())
             }
+            // Too many feeds to stream: every entry first, then the feeds from them.
             None => {
                 let entries = self.render(&shown, &mut report);
                 (feed::write(&self.site, &entries, &out)?, entries.len())

@@ -3,13 +3,16 @@
 //! being read back from its file or held whole in memory.
 
 use std::io::{BufRead, Read, Write};
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 use anyhow::{anyhow, Result};
 
+use super::commit::Findings;
 use super::lint;
 use crate::config::Format;
+use crate::fsutil::{Staged, Staging};
 
 /// What the lint reads at a time, and how many such pieces may wait for it.
 const PIECE: usize = 1 << 16;
@@ -112,5 +115,46 @@ impl BufRead for Pieced {
 
     fn consume(&mut self, amount: usize) {
         self.at = (self.at + amount).min(self.piece.len());
+    }
+}
+
+/// A feed's file being staged, with what is written also sent to the lint's thread.
+pub(crate) struct Tee {
+    staging: Staging,
+    lint: Option<Linting>,
+}
+
+impl Tee {
+    /// Starts staging the feed file at `path` in `format` and its lint.
+    pub(crate) fn begin(path: &Path, format: Format) -> Result<Tee> {
+        Ok(Tee {
+            staging: Staging::begin(path)?,
+            lint: Linting::start(format)?,
+        })
+    }
+
+    /// The staged file and what the lint found in it, each finding with the feed's `path`
+    /// (below the output directory).
+    pub(crate) fn finish(self, path: &Path) -> Result<(Staged, Findings)> {
+        let found = match self.lint {
+            None => Vec::new(),
+            Some(linting) => linting.finish()?,
+        };
+        let found = found.into_iter().map(|f| (path.to_path_buf(), f)).collect();
+        Ok((self.staging.finish()?, found))
+    }
+}
+
+impl Write for Tee {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.staging.write_all(buf)?;
+        if let Some(linting) = &mut self.lint {
+            linting.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.staging.flush()
     }
 }

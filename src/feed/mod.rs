@@ -23,6 +23,7 @@ use crate::fsutil::Staged;
 use commit::commit_clean;
 pub use commit::Findings;
 pub use commit::Written;
+use linting::Tee;
 use pieces::Pieces;
 use plan::{plan, Feed, Planned};
 pub use plan::{Head, Selection};
@@ -117,53 +118,19 @@ fn render_with(site: &Site, entries: &[Entry], write: WriteFn) -> Result<Vec<Fee
         .collect()
 }
 
-/// Renders the feeds, each streamed into its file, lints what was written, and only when
+/// Renders the feeds, each streamed into its file and linted as it is written, and only when
 /// every feed is written and clean replaces the old set with the new, together. No
-/// serialised feed is ever in memory whole.
+/// serialised feed is ever in memory whole. The feeds share the cores, one at a time each.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
-    let feeds = planned(site, entries);
-    // Each feed is staged (written and synced under a temporary name) and then linted, as
-    // one task; the tasks share the cores, the longest (Atom: its HTML is escaped text,
-    // the slowest to lint) first. Only when every feed is staged and clean does any
-    // replace the old one, so a failure leaves the old set whole.
-    let cost = |format: &Format| match format {
-        Format::Atom => 0,
-        Format::Rss => 1,
-        Format::Json => 2,
-    };
-    let mut order: Vec<usize> = (0..feeds.len()).collect();
-    order.sort_by_key(|&i| cost(&feeds[i].0.format));
-    let mut done: Vec<(usize, Staged, Findings)> = order
+    let done: Vec<(Staged, Findings)> = planned(site, entries)
         .par_iter()
         .with_max_len(1)
-        .map(|&i| -> Result<_> {
-            let (planned, items) = &feeds[i];
-            let staged = Staged::write(&out_dir.join(&planned.path), &mut |out| {
-                write_feed(&planned.feed, items, planned.format, out)
-            })?;
-            let read = || -> Result<_> {
-                Ok(std::io::BufReader::with_capacity(
-                    1 << 16,
-                    std::fs::File::open(staged.content_path())?,
-                ))
-            };
-            let found = match planned.format {
-                Format::Rss => lint::rss(read()?),
-                Format::Atom => lint::atom(read()?),
-                Format::Json => Vec::new(),
-            };
-            let found = found
-                .into_iter()
-                .map(|f| (planned.path.clone(), f))
-                .collect();
-            Ok((i, staged, found))
+        .map(|(planned, items)| {
+            let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
+            write_feed(&planned.feed, items, planned.format, &mut out)?;
+            out.finish(&planned.path)
         })
         .collect::<Result<_>>()?;
-    // Findings and replacements in the plan's order.
-    done.sort_by_key(|(i, _, _)| *i);
-    let (staged, findings): (Vec<Staged>, Vec<Findings>) = done
-        .into_iter()
-        .map(|(_, staged, found)| (staged, found))
-        .unzip();
+    let (staged, findings): (Vec<Staged>, Vec<Findings>) = done.into_iter().unzip();
     commit_clean(staged, findings.into_iter().flatten().collect())
 }

@@ -4,20 +4,18 @@
 //! then dropped, so a large site's entries are never all in memory. What is written is
 //! linted as it is written, on a thread of its own per RSS or Atom feed.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 
 use super::commit::{commit_clean, Findings, Written};
-use super::lint;
-use super::linting::Linting;
+use super::linting::Tee;
 use super::pieces::{self, Pieces};
 use super::plan::{plan, Head, Planned};
-use crate::config::{Format, Site};
+use crate::config::Site;
 use crate::entry::Entry;
-use crate::fsutil::Staging;
+use crate::fsutil::Staged;
 
 /// At most this many feed files are streamed at once (each holds a file or two open, and an
 /// RSS or Atom feed a thread for its lint); a site with more (many per-tag feeds) has its
@@ -129,16 +127,11 @@ impl<'a> Stream<'a> {
                        mut out,
                        ..
                    }: Open<'_>|
-         -> Result<(crate::fsutil::Staged, Findings)> {
+         -> Result<(Staged, Findings)> {
             pieces.finish(&mut out)?;
-            let (staged, found) = out.finish()?;
-            let found = found
-                .into_iter()
-                .map(|f| (planned.path.clone(), f))
-                .collect();
-            Ok((staged, found))
+            out.finish(&planned.path)
         };
-        let done: Vec<(crate::fsutil::Staged, Findings)> = std::thread::scope(|scope| {
+        let done: Vec<(Staged, Findings)> = std::thread::scope(|scope| {
             let ending: Vec<_> = open
                 .into_iter()
                 .map(|open| scope.spawn(move || end(open)))
@@ -173,46 +166,7 @@ fn same_plan(site: &Site, heads: &[Head<'_>], failed: &[usize], open: &[Open<'_>
             again.path == was.path
                 && again.format == was.format
                 && again.feed.updated == was.feed.updated
-                && again.feed.count == items.len()
                 && (again.feed.count > 0) == (was.feed.count > 0)
                 && again.items.iter().map(|&i| kept[i]).eq(items)
         })
-}
-
-/// A feed's file being staged, with what is written also sent to the lint's thread.
-struct Tee {
-    staging: Staging,
-    lint: Option<Linting>,
-}
-
-impl Tee {
-    fn begin(path: &Path, format: Format) -> Result<Tee> {
-        Ok(Tee {
-            staging: Staging::begin(path)?,
-            lint: Linting::start(format)?,
-        })
-    }
-
-    /// The staged file and what the lint found in it.
-    fn finish(mut self) -> Result<(crate::fsutil::Staged, Vec<lint::Finding>)> {
-        let found = match self.lint.take() {
-            None => Vec::new(),
-            Some(linting) => linting.finish()?,
-        };
-        Ok((self.staging.finish()?, found))
-    }
-}
-
-impl Write for Tee {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.staging.write_all(buf)?;
-        if let Some(linting) = &mut self.lint {
-            linting.write_all(buf)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.staging.flush()
-    }
 }
