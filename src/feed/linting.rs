@@ -68,11 +68,17 @@ impl Linting {
 
 impl Write for Linting {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.piece.extend_from_slice(buf);
-        if self.piece.len() >= PIECE {
+        // A piece is sent before it would outgrow its buffer (growing it copied every byte
+        // again), and a write larger than a piece goes as a piece of its own.
+        if self.piece.len() + buf.len() > PIECE && !self.piece.is_empty() {
             let full = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
             // A lint that stopped early (its thread ended) has its findings already.
             let _ = self.send.send(full);
+        }
+        if buf.len() >= PIECE {
+            let _ = self.send.send(buf.to_vec());
+        } else {
+            self.piece.extend_from_slice(buf);
         }
         Ok(buf.len())
     }

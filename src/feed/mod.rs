@@ -4,6 +4,7 @@
 
 mod atom;
 mod commit;
+mod escape;
 mod json;
 pub mod lint;
 mod linting;

@@ -86,7 +86,14 @@ impl Sanitizer {
         } else {
             Cow::Borrowed(html)
         };
-        let clean = self.html.clean(&strip_xml_forbidden(&html)).to_string();
+        // Serialised straight into the string's bytes: `to_string` serialised into a buffer
+        // of its own and copied it.
+        let mut clean = Vec::with_capacity(html.len());
+        self.html
+            .clean(&strip_xml_forbidden(&html))
+            .write_to(&mut clean)
+            .expect("writing to memory");
+        let clean = String::from_utf8(clean).expect("html5ever writes UTF-8");
         BASES.with(|b| *b.borrow_mut() = None);
         clean
     }
@@ -195,7 +202,7 @@ pub(crate) fn too_deep(html: &str) -> bool {
         "input", "link", "meta", "source", "track", "wbr",
     ];
     // A document with fewer tags than the bound cannot nest past it.
-    if html.matches('<').count() <= MAX_HTML_NESTING {
+    if memchr::memchr_iter(b'<', html.as_bytes()).count() <= MAX_HTML_NESTING {
         return false;
     }
     scanned_depth(html, SELF_CLOSING).unwrap_or_else(|| tokenized_depth(html, SELF_CLOSING))

@@ -73,26 +73,34 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
             warnings: Vec::new(),
         };
     }
-    let code = code_ranges(&body);
+    // The code is found (by a Markdown pass of its own) only once a tag is: in most posts
+    // every `{` is in code or opens no tag.
+    let mut code: Option<Vec<Range<usize>>> = None;
+    let mut next_code = 0; // the first range of `code` that may hold what comes next
     let mut out = Expanded {
         text: String::with_capacity(body.len()),
         warnings: Vec::new(),
     };
     let mut rest = 0; // start of the part of `body` not yet copied
     let mut search = 0;
-    let mut in_code = code.iter().peekable();
-    while let Some(found) = body[search..].find('{') {
+    let (mut lines, mut counted) = (0, 0); // the line breaks in `body[..counted]`
+    while let Some(found) = memchr::memchr(b'{', &body.as_bytes()[search..]) {
         let start = search + found;
         search = start + 1;
-        while in_code.next_if(|r| r.end <= start).is_some() {}
-        if in_code.peek().is_some_and(|r| r.start <= start) {
-            continue;
-        }
         let Some(tag) = Tag_::parse(&body[start..]) else {
             continue;
         };
+        let code = code.get_or_insert_with(|| code_ranges(&body));
+        while code.get(next_code).is_some_and(|r| r.end <= start) {
+            next_code += 1;
+        }
+        if code.get(next_code).is_some_and(|r| r.start <= start) {
+            continue;
+        }
         out.text.push_str(&body[rest..start]);
-        let line = body[..start].matches('\n').count();
+        lines += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..start]).count();
+        counted = start;
+        let line = lines;
         let mut end = start + tag.len;
         // Paired shortcodes that change their inner text: the inner text is theirs.
         let name = tag.name();
@@ -259,6 +267,11 @@ fn paired_inner<'t>(text: &'t str, name: &str) -> Option<(&'t str, usize)> {
 /// into fenced code blocks, and drops kramdown attribute-list lines (`{:.no_toc}`). The
 /// number of lines is kept, so line numbers in warnings still point into the file.
 fn code_blocks(body: &str) -> String {
+    // Most posts have neither: they are copied as they are.
+    let attribute = ["{:", "{.", "{#"].iter().any(|a| body.contains(a));
+    if !attribute && !body.contains("highlight") {
+        return body.to_string();
+    }
     let mut out = String::with_capacity(body.len() + 64);
     let mut fence: Option<String> = None; // the closing fence of an open code block
                                           // The indent of an open highlight block's opening tag: its closing fence uses it, not
