@@ -442,7 +442,8 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
     }
     // Runs of whitespace become one space, and none after a line break or at the start.
     // ASCII whitespace is one byte, so the words are found in the bytes (splitting on
-    // characters took 3% of rendering every post).
+    // characters took 3% of rendering every post), and words already one space apart are
+    // copied as one run (copying word by word took 2% more).
     let bytes = text.as_bytes();
     let mut space = false;
     let mut at = 0;
@@ -452,14 +453,26 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
             at += 1;
             continue;
         }
-        let end = bytes[at..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(bytes.len(), |length| at + length);
+        let mut end = at;
+        while let Some(length) = bytes[end..].iter().position(u8::is_ascii_whitespace) {
+            end += length;
+            let single = bytes[end] == b' '
+                && bytes
+                    .get(end + 1)
+                    .is_some_and(|next| !next.is_ascii_whitespace());
+            if !single {
+                break;
+            }
+            end += 1;
+        }
+        if !bytes.get(end).is_some_and(u8::is_ascii_whitespace) {
+            end = bytes.len();
+        }
         if space && !out.is_empty() && !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
         out.push_str(&text[at..end]);
+        space = false;
         at = end;
     }
     if space

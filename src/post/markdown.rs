@@ -31,18 +31,16 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
     let source = kramdown_blocks(markdown);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(&source, options()).into_offset_iter() {
+    // Without the offsets, which only the error needs (it parses again to find its line).
+    for event in Parser::new_ext(&source, options()) {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
         if depth > MAX_NESTING {
-            let line = source[..range.start.min(source.len())]
-                .matches('\n')
-                .count();
             return Err((
-                line,
+                too_deep_line(&source),
                 format!("Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis): not rendered"),
             ));
         }
@@ -62,6 +60,24 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(html)
+}
+
+/// The line (0-based) of the event at which `source` first nests deeper than [`MAX_NESTING`].
+fn too_deep_line(source: &str) -> usize {
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return source[..range.start.min(source.len())]
+                .matches('\n')
+                .count();
+        }
+    }
+    0
 }
 
 struct Heading {
