@@ -31,20 +31,27 @@ fn push_escaped(
 ) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len());
-    let (mut copied, mut at) = (0, 0);
-    while at < bytes.len() {
-        if let Some(word) = bytes.get(at..at + 8) {
-            if plain(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-                at += 8;
-                continue;
-            }
-        }
+    let mut copied = 0;
+    let mut escape_at = |at: usize, out: &mut Vec<u8>| {
         if let Some(escaped) = escape(bytes[at]) {
             out.extend_from_slice(&bytes[copied..at]);
             out.extend_from_slice(escaped.as_bytes());
             copied = at + 1;
         }
-        at += 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        // Eight bytes with something to escape are looked at one by one, all eight.
+        if !plain(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            for one in at..at + 8 {
+                escape_at(one, out);
+            }
+        }
+        at += 8;
+    }
+    for one in at..bytes.len() {
+        escape_at(one, out);
     }
     out.extend_from_slice(&bytes[copied..]);
 }
