@@ -60,8 +60,25 @@ impl Folder {
     )]
     fn stamp(&mut self, path: &Path) -> Option<Stamp> {
         use rustix::fs::{AtFlags, Mode, OFlags};
-        let (parent, name) = (path.parent()?, path.file_name()?);
-        if self.open.as_ref().is_none_or(|(open, _)| open != parent) {
+        use std::os::unix::ffi::OsStrExt as _;
+        // The folder and name split at the last `/` by their bytes: `Path::parent` and
+        // `file_name` parse components, 3% of loading 100,000 cached posts. The walk gives
+        // plain paths of files; anything else is split the component-wise way.
+        let bytes = path.as_os_str().as_bytes();
+        let split = memchr::memrchr(b'/', bytes)
+            .filter(|&at| at > 0 && !matches!(&bytes[at + 1..], b"" | b"." | b".."))
+            .map(|at| {
+                (
+                    Path::new(std::ffi::OsStr::from_bytes(&bytes[..at])),
+                    std::ffi::OsStr::from_bytes(&bytes[at + 1..]),
+                )
+            });
+        let (parent, name) = match split {
+            Some(split) => split,
+            None => (path.parent()?, path.file_name()?),
+        };
+        let same = |open: &PathBuf| open.as_os_str().as_bytes() == parent.as_os_str().as_bytes();
+        if self.open.as_ref().is_none_or(|(open, _)| !same(open)) {
             let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
             let fd = rustix::fs::open(parent, flags, Mode::empty()).ok()?;
             self.open = Some((parent.to_path_buf(), fd));
@@ -246,13 +263,25 @@ impl Cache {
             |stamp: &Stamp| stamp.modified.max(stamp.changed) < (written - RACY_SECONDS, nanos);
         // Each group is decoded and its entries found among the files on all cores; an
         // entry is `Some((file, Some(outcome)))` when good, `(file, None)` when racy.
-        let find = |record: &Record| {
-            located
-                .binary_search_by(|at| path_order(&at.path, &record.path))
-                .ok()
+        // Entries are in the walk's order, so after one file the next entry is most often the
+        // next file: looked at first, before searching all (the search's scattered reads of
+        // paths were 4% of loading 100,000 cached posts).
+        let find = |record: &Record, next: Option<usize>| {
+            let same = |at: usize| {
+                located.get(at).is_some_and(|l| {
+                    l.path.as_os_str().as_encoded_bytes()
+                        == record.path.as_os_str().as_encoded_bytes()
+                })
+            };
+            match next {
+                Some(next) if same(next) => Some(next),
+                _ => located
+                    .binary_search_by(|at| path_order(&at.path, &record.path))
+                    .ok(),
+            }
         };
-        let judge = |mut record: Record| {
-            let at_index = find(&record)?;
+        let judge = |mut record: Record, next: Option<usize>| {
+            let at_index = find(&record, next)?;
             let at = &located[at_index];
             if stamps[at_index] != Some(record.stamp) || record.located != place_of(at) {
                 return None;
@@ -272,10 +301,17 @@ impl Cache {
                 .par_iter()
                 .map(|group| {
                     let records: Vec<Record> = postcard::from_bytes(group).ok()?;
-                    Some((
-                        records.len(),
-                        records.into_iter().filter_map(judge).collect(),
-                    ))
+                    let count = records.len();
+                    let mut next = None;
+                    let found = records
+                        .into_iter()
+                        .filter_map(|record| {
+                            let judged = judge(record, next);
+                            next = judged.as_ref().map(|(at, _)| at + 1);
+                            judged
+                        })
+                        .collect();
+                    Some((count, found))
                 })
                 .collect();
             let Some(judged) = judged else {

