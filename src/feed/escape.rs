@@ -1,59 +1,18 @@
-//! The escaping of full posts into the feeds, byte for byte as the crates escape them but
-//! with the runs that need no escaping found eight bytes at a time and copied whole: through
-//! the crates, escaping took about 6% of a full build. The feeds written whole by the crates
-//! are held to the ones written with these on every corpus (tested).
+//! Full posts put into the feeds: as JSON strings byte for byte as serde_json escapes them,
+//! with the runs that need no escaping found eight bytes at a time and copied whole, and as
+//! CDATA split as quick-xml splits it. Proptests hold both to the crates, and the feeds
+//! written whole are held to the ones written a piece at a time on every corpus.
 
-/// Whether any of the eight bytes of `word` is a control character (`controls`), or one of
-/// `bytes`: the classic "has a byte less than" and "has a zero byte" tests on a word, exact
-/// for whether any byte matches.
-fn any_byte(word: u64, controls: bool, bytes: &[u8]) -> bool {
+/// Whether any of the eight bytes of `word` is a control character, `"` or `\\`: the classic
+/// "has a byte less than" and "has a zero byte" tests on a word, exact for whether any byte
+/// matches.
+fn needs_json_escape(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut found = if controls {
-        word.wrapping_sub(ONES * 0x20) & !word & HIGH
-    } else {
-        0
-    };
-    for &b in bytes {
-        let x = word ^ (ONES * u64::from(b));
-        found |= x.wrapping_sub(ONES) & !x & HIGH;
-    }
-    found != 0
-}
-
-/// Appends `text` to `out`, each byte for which `escape` gives something replaced by it;
-/// `plain` says whether eight bytes are all ones `escape` leaves alone.
-fn push_escaped(
-    out: &mut Vec<u8>,
-    text: &str,
-    plain: impl Fn(u64) -> bool,
-    escape: impl Fn(u8) -> Option<&'static str>,
-) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    let mut copied = 0;
-    let mut escape_at = |at: usize, out: &mut Vec<u8>| {
-        if let Some(escaped) = escape(bytes[at]) {
-            out.extend_from_slice(&bytes[copied..at]);
-            out.extend_from_slice(escaped.as_bytes());
-            copied = at + 1;
-        }
-    };
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        // Eight bytes with something to escape are looked at one by one, all eight.
-        if !plain(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-            for one in at..at + 8 {
-                escape_at(one, out);
-            }
-        }
-        at += 8;
-    }
-    for one in at..bytes.len() {
-        escape_at(one, out);
-    }
-    out.extend_from_slice(&bytes[copied..]);
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    control | zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 /// What serde_json writes for each control character.
@@ -66,37 +25,54 @@ const JSON_CONTROLS: [&str; 32] = [
 
 /// `text` as a JSON string, quoted and escaped exactly as serde_json escapes it.
 pub(crate) fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    push_escaped(
-        out,
-        text,
-        |word| !any_byte(word, true, b"\"\\"),
-        |b| match b {
-            0..0x20 => Some(JSON_CONTROLS[usize::from(b)]),
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            _ => None,
-        },
-    );
+    let mut copied = 0;
+    let mut escape_at = |at: usize, out: &mut Vec<u8>| {
+        let escaped = match bytes[at] {
+            b @ 0..0x20 => JSON_CONTROLS[usize::from(b)],
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            _ => return,
+        };
+        out.extend_from_slice(&bytes[copied..at]);
+        out.extend_from_slice(escaped.as_bytes());
+        copied = at + 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        // Eight bytes with something to escape are looked at one by one, all eight.
+        if needs_json_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            for one in at..at + 8 {
+                escape_at(one, out);
+            }
+        }
+        at += 8;
+    }
+    for one in at..bytes.len() {
+        escape_at(one, out);
+    }
+    out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
 }
 
-/// `text` escaped as quick-xml escapes text (`quick_xml::escape::escape`), as the RSS and
-/// Atom crates write it.
-pub(crate) fn push_xml_text(out: &mut Vec<u8>, text: &str) {
-    push_escaped(
-        out,
-        text,
-        |word| !any_byte(word, false, b"<>&'\""),
-        |b| match b {
-            b'<' => Some("&lt;"),
-            b'>' => Some("&gt;"),
-            b'&' => Some("&amp;"),
-            b'\'' => Some("&apos;"),
-            b'"' => Some("&quot;"),
-            _ => None,
-        },
-    );
+/// `text` as CDATA, split where it holds `]]>` as quick-xml splits it (as the RSS crate
+/// writes `content:encoded`).
+pub(crate) fn push_cdata(out: &mut Vec<u8>, text: &str) {
+    let mut rest = text.as_bytes();
+    loop {
+        // A section ends after the `]]` of a `]]>`; the `>` begins the next.
+        let end = memchr::memmem::find(rest, b"]]>").map_or(rest.len(), |at| at + 2);
+        out.extend_from_slice(b"<![CDATA[");
+        out.extend_from_slice(&rest[..end]);
+        out.extend_from_slice(b"]]>");
+        if end == rest.len() {
+            return;
+        }
+        rest = &rest[end..];
+    }
 }
 
 #[cfg(test)]
@@ -105,9 +81,9 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn text_is_escaped_as_serde_json_and_quick_xml_escape_it(
+        fn text_is_escaped_as_serde_json_and_quick_xml_write_it(
             chars in proptest::collection::vec(proptest::sample::select(vec![
-                'a', ' ', '"', '\\', '/', '<', '>', '&', '\'', ';', '\u{0}', '\u{1}', '\u{8}',
+                'a', ' ', '"', '\\', '/', '<', '>', ']', '&', '\'', ';', '\u{0}', '\u{1}', '\u{8}',
                 '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1f}', '\u{7f}', '\u{80}', 'é', '€',
                 '\u{2028}', '𝄞',
             ]), 0..40)
@@ -116,10 +92,13 @@ mod tests {
             let mut json = Vec::new();
             push_json_string(&mut json, &text);
             proptest::prop_assert_eq!(json, serde_json::to_vec(&text).unwrap());
-            let mut xml = Vec::new();
-            push_xml_text(&mut xml, &text);
-            let theirs = quick_xml::escape::escape(text.as_str());
-            proptest::prop_assert_eq!(xml, theirs.as_bytes());
+            let mut cdata = Vec::new();
+            push_cdata(&mut cdata, &text);
+            let mut theirs = quick_xml::Writer::new(Vec::new());
+            for section in quick_xml::events::BytesCData::escaped(&text) {
+                theirs.write_event(quick_xml::events::Event::CData(section)).unwrap();
+            }
+            proptest::prop_assert_eq!(cdata, theirs.into_inner());
         }
     }
 }
