@@ -136,7 +136,7 @@ pub fn scanned_depth(html: &str, flat: &[&str]) -> Option<usize> {
                     return None;
                 }
                 let end = tag.find(is_space_or_slash).unwrap_or(tag.len());
-                if !flat.contains(&tag[..end].to_ascii_lowercase().as_str()) {
+                if !flat.iter().any(|f| f.eq_ignore_ascii_case(&tag[..end])) {
                     depth = depth.saturating_sub(1);
                 }
                 at = close + 1;

@@ -443,14 +443,11 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(self.sanitizer.clean(&html, &bases))
             };
-            let (before_more, _) = expanded
-                .text
-                .split_once("<!--more-->")
-                .unwrap_or((&expanded.text, ""));
-            let more = if before_more.len() < expanded.text.len() {
-                Some(render(before_more)?)
-            } else {
-                None
+            // memchr's search: str's own took 1% of a full build looking for what most posts
+            // do not have.
+            let more = match memchr::memmem::find(expanded.text.as_bytes(), b"<!--more-->") {
+                Some(at) => Some(render(&expanded.text[..at])?),
+                None => None,
             };
             Ok((render(&expanded.text)?, more))
         };

@@ -32,7 +32,7 @@ pub(crate) fn expand(body: &str, page: &Page<'_>) -> Expanded {
 /// a target that is not a post of the site is an error, as in Zola.
 fn internal_links(expanded: &mut Expanded, page: &Page<'_>) {
     let text = std::mem::take(&mut expanded.text);
-    let code = code_ranges(&text);
+    let code = code_ranges(&text, text.len());
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
     for (at, _) in text.match_indices("@/") {
@@ -90,7 +90,15 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
         let Some(tag) = Tag_::parse(&body[start..]) else {
             continue;
         };
-        let code = code.get_or_insert_with(|| code_ranges(&body));
+        let code = code.get_or_insert_with(|| {
+            // Every tag starts `{{` or `{%`: none starts after the last of them.
+            let last = [&b"{{"[..], b"{%"]
+                .iter()
+                .filter_map(|open| memchr::memmem::rfind(body.as_bytes(), open))
+                .max()
+                .unwrap_or(start);
+            code_ranges(&body, last)
+        });
         while code.get(next_code).is_some_and(|r| r.end <= start) {
             next_code += 1;
         }
@@ -344,10 +352,15 @@ fn highlight_open(line: &str) -> Option<&str> {
         .then(|| tag.inner.split_whitespace().nth(1).unwrap_or(""))
 }
 
-/// Byte ranges of code spans and code blocks, in order.
-fn code_ranges(text: &str) -> Vec<Range<usize>> {
+/// Byte ranges of code spans and code blocks, in order, up to the one that may hold `until`:
+/// events come in the order of where they start, and the inline parse of what follows the
+/// last tag is skipped.
+fn code_ranges(text: &str, until: usize) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if range.start > until {
+            break;
+        }
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
             if ranges.last().is_some_and(|last| last.end >= range.end) {
                 continue;
