@@ -362,13 +362,15 @@ pub fn decode_entities(text: &str) -> String {
 /// Decodes [`SERIALIZED_REFERENCES`]; an `&` that begins none of them is kept when
 /// `keep_others`, else the answer is `None`.
 fn decode_references(text: &str, keep_others: bool) -> Option<Cow<'_, str>> {
-    let Some(first) = text.find('&') else {
+    // memchr's search: str's own for a char was 1% of a full build (every text between tags).
+    let find_amp = |text: &str| memchr::memchr(b'&', text.as_bytes());
+    let Some(first) = find_amp(text) else {
         return Some(Cow::Borrowed(text));
     };
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..first]);
     let mut rest = &text[first..];
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = find_amp(rest) {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
         let found = SERIALIZED_REFERENCES

@@ -498,7 +498,17 @@ fn newline(out: &mut String, count: usize) {
 fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
-    for line in text.trim().lines() {
+    // The lines as `str::lines` gives them (the trimmed text does not end in a line break),
+    // found by memchr: `lines` was 0.5% of a full build.
+    let text = text.trim();
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    let lines = ends.map(|end| {
+        let line = &text[from..end];
+        from = end + 1;
+        line.strip_suffix('\r').unwrap_or(line)
+    });
+    for line in lines {
         let line = line.trim_end();
         if line.trim().is_empty() {
             blank += 1;
