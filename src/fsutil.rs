@@ -52,8 +52,10 @@ impl Staged {
     }
 
     /// Where the staged content can be read back before it is put in place: the temporary
-    /// file, or the target when it already held the content.
-    pub fn content_path(&self) -> &Path {
+    /// file, or the target when it already held the content. (The feeds are now linted as
+    /// they are written, not read back; only the tests read it.)
+    #[cfg(test)]
+    fn content_path(&self) -> &Path {
         self.tmp.as_deref().unwrap_or(&self.path)
     }
 
@@ -171,7 +173,7 @@ impl Write for Staging {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.out.write(buf)?;
+        self.out.write_all(buf)?;
         self.unsynced += buf.len() as u64;
         if self.unsynced >= SYNC_AHEAD {
             self.sync_ahead()?;

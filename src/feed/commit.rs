@@ -17,7 +17,7 @@ pub struct Written {
     /// How many feed files were written (0 when findings kept the old set).
     pub feeds: usize,
     /// Errors the lint found, by feed file (below the output directory).
-    pub findings: Vec<(PathBuf, lint::Finding)>,
+    pub findings: Findings,
 }
 
 /// Replaces the old feeds with the staged ones when the lint found nothing; otherwise leaves

@@ -50,8 +50,9 @@ impl Linting {
         }))
     }
 
-    /// What the lint found, once it has read everything written.
-    pub(crate) fn finish(self) -> Result<Vec<lint::Finding>> {
+    /// What the lint found, once it has read everything written, each finding with the
+    /// feed's `path` (below the output directory).
+    pub(crate) fn finish(self, path: &Path) -> Result<Findings> {
         let Linting {
             piece,
             send,
@@ -62,7 +63,8 @@ impl Linting {
             let _ = send.send(piece);
         }
         drop(send);
-        thread.join().map_err(|_| anyhow!("the feed lint failed"))
+        let found = thread.join().map_err(|_| anyhow!("the feed lint failed"))?;
+        Ok(found.into_iter().map(|f| (path.to_path_buf(), f)).collect())
     }
 }
 
@@ -144,9 +146,8 @@ impl Tee {
     pub(crate) fn finish(self, path: &Path) -> Result<(Staged, Findings)> {
         let found = match self.lint {
             None => Vec::new(),
-            Some(linting) => linting.finish()?,
+            Some(linting) => linting.finish(path)?,
         };
-        let found = found.into_iter().map(|f| (path.to_path_buf(), f)).collect();
         Ok((self.staging.finish()?, found))
     }
 }

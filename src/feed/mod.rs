@@ -77,11 +77,7 @@ pub fn lint_all(site: &Site, entries: &[Entry]) -> Result<Findings> {
                 return Ok(Vec::new());
             };
             write_feed(&planned.feed, items, planned.format, &mut linting)?;
-            Ok(linting
-                .finish()?
-                .into_iter()
-                .map(|f| (planned.path.clone(), f))
-                .collect())
+            linting.finish(&planned.path)
         })
         .collect::<Result<_>>()?;
     Ok(found.into_iter().flatten().collect())

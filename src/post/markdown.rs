@@ -33,12 +33,7 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
     let mut depth = 0usize;
     // Without the offsets, which only the error needs (it parses again to find its line).
     for event in Parser::new_ext(&source, options()) {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
+        if nests_too_deep(&mut depth, &event) {
             return Err((
                 too_deep_line(&source),
                 format!("Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis): not rendered"),
@@ -66,18 +61,23 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
 fn too_deep_line(source: &str) -> usize {
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
+        if nests_too_deep(&mut depth, &event) {
             return source[..range.start.min(source.len())]
                 .matches('\n')
                 .count();
         }
     }
     0
+}
+
+/// Follows the nesting `depth` through `event`; whether it is now past [`MAX_NESTING`].
+fn nests_too_deep(depth: &mut usize, event: &Event<'_>) -> bool {
+    match event {
+        Event::Start(_) => *depth += 1,
+        Event::End(_) => *depth = depth.saturating_sub(1),
+        _ => {}
+    }
+    *depth > MAX_NESTING
 }
 
 struct Heading {
