@@ -192,15 +192,17 @@ pub(crate) fn strip_xml_forbidden(text: &str) -> Cow<'_, str> {
 /// sanitiser) takes time quadratic in the depth (30,000 nested `<div>`s: 2.4 s).
 pub(crate) const MAX_HTML_NESTING: usize = 256;
 
+/// Elements [`too_deep`] does not count: they close themselves or hold nothing.
+const SELF_CLOSING: &[&str] = &[
+    "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rt", "rp", "area", "base", "br", "col", "embed", "hr", "img", "input",
+    "link", "meta", "source", "track", "wbr",
+];
+
 /// Whether HTML nests deeper than [`MAX_HTML_NESTING`], counting only elements that are
 /// closed explicitly (not `<p>`, `<li>`, table cells and the like, which close themselves,
 /// nor void elements like `<br>`).
 pub(crate) fn too_deep(html: &str) -> bool {
-    const SELF_CLOSING: &[&str] = &[
-        "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
-        "colgroup", "caption", "rt", "rp", "area", "base", "br", "col", "embed", "hr", "img",
-        "input", "link", "meta", "source", "track", "wbr",
-    ];
     // A document with fewer tags than the bound cannot nest past it.
     if memchr::memchr_iter(b'<', html.as_bytes()).count() <= MAX_HTML_NESTING {
         return false;
@@ -665,6 +667,29 @@ mod tests {
             let flat = &["p", "li", "br"][..];
             if let Some(depth) = scanned_depth(&html, flat) {
                 proptest::prop_assert_eq!(depth, tokenized_depth(&html, flat), "{:?}", html);
+            }
+        }
+
+        /// The renderer's bound on the depth is never below the depth the tokenizer reads in
+        /// what it rendered, whatever Markdown and raw HTML are mixed.
+        #[test]
+        fn the_renderers_depth_bound_holds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "- ", "1. ", "> ", "    ", "  ", "\n", "\n\n", "*", "**", "_", "~~", "`", "```\n",
+                "[x](/y)", "![a <b>](i.png)", "[^1]", "\n[^1]: note\n", "| a | b |\n|---|---|\n",
+                "| <div> | c |\n", "- [ ] ", "# ", "## h {#id}\n", "x", "text ", "<div>", "</div>",
+                "<span>", "</span>", "<em>", "<!-- c -->", "<pre>", "</pre>", "<p>", "<br>",
+                "<table><tr><td>", "&lt;", "<", ">", "\"", "<a href=\"", "<![CDATA[", "<script>",
+                "\n<div>\n", "\n</div>\n", "<textarea>", "<svg>", "<x-y>",
+            ]), 0..60)
+        ) {
+            let markdown: String = parts.concat();
+            if let Ok(rendered) = super::super::markdown::render(&markdown) {
+                let depth = tokenized_depth(&rendered.html, SELF_CLOSING);
+                proptest::prop_assert!(
+                    depth <= rendered.depth_bound,
+                    "{} > {}: {:?} gave {:?}", depth, rendered.depth_bound, markdown, rendered.html
+                );
             }
         }
 

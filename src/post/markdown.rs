@@ -25,12 +25,22 @@ pub(crate) fn options() -> Options {
 /// levels; HTML nested thousands deep costs the sanitiser time quadratic in the depth.
 pub(crate) const MAX_NESTING: usize = 100;
 
+/// Markdown rendered to (unsanitised) HTML.
+pub(crate) struct Rendered {
+    pub html: String,
+    /// No element of `html` is nested deeper than this (a bound, not the depth): start tags
+    /// come only from the renderer, at most two for each element of Markdown open, and from
+    /// raw HTML, at most one for each of its `<`.
+    pub depth_bound: usize,
+}
+
 /// Renders Markdown to (unsanitised) HTML, or says on which line (0-based, in `markdown`)
 /// it nests deeper than [`MAX_NESTING`].
-pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
+pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
     let source = kramdown_blocks(markdown);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     // Without the offsets, which only the error needs (it parses again to find its line).
     for event in Parser::new_ext(&source, options()) {
         if nests_too_deep(&mut depth, &event) {
@@ -39,6 +49,7 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
                 format!("Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis): not rendered"),
             ));
         }
+        deepest = deepest.max(depth);
         events.push(event);
     }
     let headings = assign_heading_ids(&mut events);
@@ -52,9 +63,25 @@ pub(crate) fn render(markdown: &str) -> Result<String, (usize, String)> {
             }
         }
     }
+    // pulldown-cmark escapes every `<` of text, code, links and attributes, so a start tag
+    // the renderer did not write has its `<` in raw HTML. A Markdown element opens at most
+    // two (`<pre><code>`, `<thead><tr>`, a footnote's `<div>`), and a leaf two that it
+    // closes again (a footnote reference's `<sup><a>`).
+    let raw_tags: usize = events
+        .iter()
+        .map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                memchr::memchr_iter(b'<', html.as_bytes()).count()
+            }
+            _ => 0,
+        })
+        .sum();
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Ok(html)
+    Ok(Rendered {
+        html,
+        depth_bound: 2 * deepest + 2 + raw_tags,
+    })
 }
 
 /// The line (0-based) of the event at which `source` first nests deeper than [`MAX_NESTING`].
@@ -226,7 +253,7 @@ mod tests {
             let result = render(&format!("fine\n\n{hostile}\n"));
             let (line, message) = match result {
                 Err(e) => e,
-                Ok(html) => {
+                Ok(Rendered { html, .. }) => {
                     // Emphasis markers that do not nest are text: bounded output is fine.
                     assert!(html.len() < 200_000, "{} bytes", html.len());
                     continue;
@@ -247,7 +274,8 @@ mod tests {
         let html = render(&format!(
             "{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"
         ))
-        .unwrap();
+        .unwrap()
+        .html;
         assert!(html.contains("<h1 id=\"the-past-month\">"), "{html}");
         assert!(html.contains("<h2 id=\"flink-1102\">"), "{html}");
         assert!(html.contains("<h1 id=\"own\">"), "{html}");
@@ -258,7 +286,7 @@ mod tests {
 
     #[test]
     fn duplicate_headings_get_unique_ids() {
-        let html = render("## A\n\n## A\n").unwrap();
+        let html = render("## A\n\n## A\n").unwrap().html;
         assert!(
             html.contains("id=\"a\"") && html.contains("id=\"a-1\""),
             "{html}"
@@ -269,7 +297,8 @@ mod tests {
     fn kramdown_markdown_attribute_renders_inside() {
         let html =
             render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n")
-                .unwrap();
+                .unwrap()
+                .html;
         assert!(html.contains("<strong>Note</strong>"), "{html}");
         assert!(html.contains("<em>this</em>"), "{html}");
         assert!(!html.contains("markdown="), "{html}");

@@ -354,8 +354,10 @@ fn highlight_open(line: &str) -> Option<&str> {
 
 /// Byte ranges of code spans and code blocks, in order, up to the one that may hold `until`:
 /// events come in the order of where they start, and the inline parse of what follows the
-/// last tag is skipped.
+/// last tag is skipped. Only the text up to the first blank line after `until` is parsed
+/// (see [`parse_end`]); a block that goes on past that line ends there instead.
 fn code_ranges(text: &str, until: usize) -> Vec<Range<usize>> {
+    let text = &text[..parse_end(text, until)];
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if range.start > until {
@@ -369,6 +371,32 @@ fn code_ranges(text: &str, until: usize) -> Vec<Range<usize>> {
         }
     }
     ranges
+}
+
+/// The end of the first blank line after the line holding `until` (the end of `text` if
+/// none). What follows a blank line never changes whether what precedes it is code: a
+/// paragraph, and so every code span, ends at it; a code block or HTML block that goes on
+/// past it held everything before it already; and a link reference defined later can make
+/// a link, which never takes a code span's place.
+fn parse_end(text: &str, until: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(found) = memchr::memchr(b'\n', &bytes[until.min(bytes.len())..]) else {
+        return text.len();
+    };
+    let mut start = until + found + 1;
+    loop {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        if end == bytes.len() {
+            return text.len();
+        }
+        if bytes[start..end]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        {
+            return end + 1;
+        }
+        start = end + 1;
+    }
 }
 
 #[cfg(test)]
@@ -439,6 +467,41 @@ mod tests {
             assert_eq!(got.text, want, "{input}");
             assert!(got.warnings.is_empty(), "{input}: {:?}", got.warnings);
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Parsing only up to the first blank line after a place finds the code the whole
+        /// text has at every byte up to that place.
+        #[test]
+        fn the_code_up_to_a_place_is_found_without_what_follows_it(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "`", "``", "```\n", "~~~\n", "    ", "\t", "- ", "1. ", "> ", "x", "a b", "\n",
+                "\n\n", "\n  \n", "\r\n", "{{", "[r]", "\n[r]: /u\n", "[l](`x`)", "<pre>",
+                "</pre>", "<!--", "-->", "<div>", "| a |\n|---|\n", "[^1]", "\n[^1]: n\n",
+                "***", "\\`", "<code>", "# h\n", "===\n",
+            ]), 0..40),
+            place in 0usize..200,
+        ) {
+            let text: String = parts.concat();
+            let until = place.min(text.len());
+            let whole = code_ranges_unbounded(&text);
+            let parsed = code_ranges(&text, until);
+            for at in 0..=until {
+                let in_whole = whole.iter().any(|r| r.contains(&at));
+                let in_parsed = parsed.iter().any(|r| r.contains(&at));
+                proptest::prop_assert_eq!(in_whole, in_parsed, "at {} of {:?}", at, text);
+            }
+        }
+    }
+
+    /// Every code range of the whole text, the plain way.
+    fn code_ranges_unbounded(text: &str) -> Vec<Range<usize>> {
+        Parser::new_ext(text, options())
+            .into_offset_iter()
+            .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+            .map(|(_, range)| range)
+            .collect()
     }
 
     #[test]
