@@ -38,9 +38,16 @@ pub(crate) struct Rendered {
 /// it nests deeper than [`MAX_NESTING`].
 pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
     let source = kramdown_blocks(markdown);
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
+    // Room for the events of most posts from the start: growing the vector copied them
+    // again and again (1% of a full build).
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16 + 16);
+    let mut headings_at = Vec::new();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    // pulldown-cmark escapes every `<` of text, code, links and attributes, so a start tag
+    // the renderer did not write has its `<` in raw HTML. A Markdown element opens at most
+    // two (`<pre><code>`, `<thead><tr>`, a footnote's `<div>`), and a leaf two that it
+    // closes again (a footnote reference's `<sup><a>`).
+    let mut raw_tags = 0usize;
     // Without the offsets, which only the error needs (it parses again to find its line).
     for event in Parser::new_ext(&source, options()) {
         if nests_too_deep(&mut depth, &event) {
@@ -50,38 +57,36 @@ pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
             ));
         }
         deepest = deepest.max(depth);
+        match &event {
+            Event::Html(html) | Event::InlineHtml(html) => raw_tags += tags_in(html),
+            Event::Start(Tag::Heading { .. }) => headings_at.push(events.len()),
+            _ => {}
+        }
         events.push(event);
     }
-    let headings = assign_heading_ids(&mut events);
+    let headings = assign_heading_ids(&mut events, &headings_at);
     if source.contains(TOC_MARKER) {
         let toc = toc_html(&headings);
         for event in &mut events {
             if let Event::Html(html) | Event::InlineHtml(html) = event {
                 if html.contains(TOC_MARKER) {
                     *html = CowStr::from(html.replace(TOC_MARKER, &toc));
+                    raw_tags += tags_in(html);
                 }
             }
         }
     }
-    // pulldown-cmark escapes every `<` of text, code, links and attributes, so a start tag
-    // the renderer did not write has its `<` in raw HTML. A Markdown element opens at most
-    // two (`<pre><code>`, `<thead><tr>`, a footnote's `<div>`), and a leaf two that it
-    // closes again (a footnote reference's `<sup><a>`).
-    let raw_tags: usize = events
-        .iter()
-        .map(|event| match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                memchr::memchr_iter(b'<', html.as_bytes()).count()
-            }
-            _ => 0,
-        })
-        .sum();
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(Rendered {
         html,
         depth_bound: 2 * deepest + 2 + raw_tags,
     })
+}
+
+/// At most how many tags raw HTML starts: its `<`s.
+fn tags_in(html: &str) -> usize {
+    memchr::memchr_iter(b'<', html.as_bytes()).count()
 }
 
 /// The line (0-based) of the event at which `source` first nests deeper than [`MAX_NESTING`].
@@ -113,12 +118,12 @@ struct Heading {
     text: String,
 }
 
-/// Gives every heading an id (keeping ids the author wrote) and returns the headings in order.
-fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+/// Gives every heading (each starting at an index of `at`) an id, keeping ids the author
+/// wrote, and returns the headings in order.
+fn assign_heading_ids(events: &mut [Event<'_>], at: &[usize]) -> Vec<Heading> {
     let mut headings = Vec::new();
     let mut used = HashSet::new();
-    let mut i = 0;
-    while i < events.len() {
+    for &i in at {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
             let level = *level;
             let written = id.as_ref().map(|s| s.to_string());
@@ -135,9 +140,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                 *slot = Some(CowStr::from(id.clone()));
             }
             headings.push(Heading { level, id, text });
-            i = j;
         }
-        i += 1;
     }
     headings
 }
