@@ -344,11 +344,21 @@ fn escape_into(out: &mut String, text: &str) {
 /// Plain text of a summary: its words, without the links' addresses.
 pub(crate) fn summary_text(html: &str) -> String {
     let mut out = String::new();
-    each_token(html, |token| {
+    let mut text = |token: Token<'_>| {
         if let Token::Text(text) = token {
             out.push_str(text);
         }
-    });
+    };
+    // Where the text is cut makes no difference to its words: the plain scan reads the
+    // summaries herald writes, and the tokenizer reads anything else from the start.
+    if !scan_serialized(html, &mut text) {
+        out.clear();
+        each_token(html, |token| {
+            if let Token::Text(text) = token {
+                out.push_str(text);
+            }
+        });
+    }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -700,6 +710,37 @@ mod tests {
             if let Some(depth) = scanned_depth(&html, flat) {
                 proptest::prop_assert_eq!(depth, tokenized_depth(&html, flat), "{:?}", html);
             }
+        }
+
+        /// A summary's plain text is the tokenizer's, on summaries herald writes and on HTML
+        /// it never wrote.
+        #[test]
+        fn summary_text_is_the_tokenizers(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<p>", "</p>", "<a href=\"https://x.org/?a=1&amp;b=2\">", "</a>", "<em>", "</em>",
+                "<code>", "</code>", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&nbsp;", "&copy;",
+                "&amp", " ", "\n", "\r\n", "word", "é", "…", "<", "\"", "<script>", "<!-- c -->",
+                "<A HREF=x>", "\u{a0}",
+            ]), 0..30)
+        ) {
+            let html: String = parts.concat();
+            let mut text = String::new();
+            each_token(&html, |token| {
+                if let Token::Text(t) = token {
+                    text.push_str(t);
+                }
+            });
+            let reference = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(summary_text(&html), reference, "{:?}", html);
+            let summary = summary_of_html(&html, 40);
+            let mut text = String::new();
+            each_token(&summary, |token| {
+                if let Token::Text(t) = token {
+                    text.push_str(t);
+                }
+            });
+            let reference = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(summary_text(&summary), reference, "{:?}", summary);
         }
 
         /// Text is pushed as the byte-at-a-time way pushes it, after any text so far.
