@@ -723,24 +723,19 @@ mod tests {
                 "<A HREF=x>", "\u{a0}",
             ]), 0..30)
         ) {
+            let words = |html: &str| {
+                let mut text = String::new();
+                each_token(html, |token| {
+                    if let Token::Text(t) = token {
+                        text.push_str(t);
+                    }
+                });
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
             let html: String = parts.concat();
-            let mut text = String::new();
-            each_token(&html, |token| {
-                if let Token::Text(t) = token {
-                    text.push_str(t);
-                }
-            });
-            let reference = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            proptest::prop_assert_eq!(summary_text(&html), reference, "{:?}", html);
+            proptest::prop_assert_eq!(summary_text(&html), words(&html), "{:?}", html);
             let summary = summary_of_html(&html, 40);
-            let mut text = String::new();
-            each_token(&summary, |token| {
-                if let Token::Text(t) = token {
-                    text.push_str(t);
-                }
-            });
-            let reference = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            proptest::prop_assert_eq!(summary_text(&summary), reference, "{:?}", summary);
+            proptest::prop_assert_eq!(summary_text(&summary), words(&summary), "{:?}", summary);
         }
 
         /// Text is pushed as the byte-at-a-time way pushes it, after any text so far.
