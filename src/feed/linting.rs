@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 
 use anyhow::{anyhow, Result};
@@ -18,10 +18,13 @@ use crate::fsutil::{Staged, Staging};
 const PIECE: usize = 1 << 16;
 const WAITING: usize = 64;
 
-/// The lint's thread and what goes to it: the piece being filled, and the channel.
+/// The lint's thread and what goes to it: the piece being filled, and the channel. Pieces
+/// the lint has read come back to be filled again: a new one for every piece was fresh
+/// memory each time, a page fault for every 4 KiB written.
 pub(crate) struct Linting {
     piece: Vec<u8>,
     send: SyncSender<Vec<u8>>,
+    read: Receiver<Vec<u8>>,
     thread: JoinHandle<Vec<lint::Finding>>,
 }
 
@@ -32,8 +35,10 @@ impl Linting {
             return Ok(None);
         }
         let (send, receive) = sync_channel(WAITING);
+        let (done, read) = channel();
         let reader = Pieced {
             receive,
+            done,
             piece: Vec::new(),
             at: 0,
         };
@@ -46,6 +51,7 @@ impl Linting {
         Ok(Some(Linting {
             piece: Vec::with_capacity(PIECE),
             send,
+            read,
             thread,
         }))
     }
@@ -57,6 +63,7 @@ impl Linting {
             piece,
             send,
             thread,
+            ..
         } = self;
         // The lint reads to the end: a send fails only if its thread has ended.
         if !piece.is_empty() {
@@ -73,7 +80,14 @@ impl Write for Linting {
         // A piece is sent before it would outgrow its buffer (growing it copied every byte
         // again), and a write larger than a piece goes as a piece of its own.
         if self.piece.len() + buf.len() > PIECE && !self.piece.is_empty() {
-            let full = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+            let next = match self.read.try_recv() {
+                Ok(mut read) => {
+                    read.clear();
+                    read
+                }
+                Err(_) => Vec::with_capacity(PIECE),
+            };
+            let full = std::mem::replace(&mut self.piece, next);
             // A lint that stopped early (its thread ended) has its findings already.
             let _ = self.send.send(full);
         }
@@ -90,9 +104,10 @@ impl Write for Linting {
     }
 }
 
-/// The lint's side: the pieces sent, read as one stream.
+/// The lint's side: the pieces sent, read as one stream, each given back once read.
 struct Pieced {
     receive: Receiver<Vec<u8>>,
+    done: Sender<Vec<u8>>,
     piece: Vec<u8>,
     at: usize,
 }
@@ -112,7 +127,11 @@ impl BufRead for Pieced {
         while self.at == self.piece.len() {
             match self.receive.recv() {
                 Ok(piece) => {
-                    self.piece = piece;
+                    let read = std::mem::replace(&mut self.piece, piece);
+                    // Only pieces of the usual size are worth keeping; the writer may be gone.
+                    if read.capacity() == PIECE {
+                        let _ = self.done.send(read);
+                    }
                     self.at = 0;
                 }
                 Err(_) => return Ok(&[]),
