@@ -88,8 +88,10 @@ pub(crate) fn serialise(
     };
     let mut one = template.clone();
     one.entries = vec![entry(feed, e)];
+    // Room for the entry from the start (its content is put in afterwards).
+    let room = e.summary_html.len() + super::rss::ROOM;
     let written = one
-        .write_with_config(Vec::new(), config())
+        .write_with_config(Vec::with_capacity(room), config())
         .context("failed to write Atom")?;
     if !feed.full() {
         return Ok(written);

@@ -85,6 +85,10 @@ pub(crate) fn template(feed: &Feed<'_>) -> Channel {
     channel
 }
 
+/// What a serialised item or entry takes beyond its HTML: the channel or feed around it,
+/// its title, links, dates, authors and tags (a few hundred bytes to a few KiB).
+pub(crate) const ROOM: usize = 4096;
+
 /// The channel `template` serialised (the rss crate writes the XML declaration itself, and
 /// only whole channels), with `entry` as its only item when given.
 pub(crate) fn serialise(
@@ -97,7 +101,9 @@ pub(crate) fn serialise(
         Some(e) => {
             let mut one = template.clone();
             one.items = vec![item(feed, e)];
-            one.pretty_write_to(Vec::new(), b' ', 2)
+            // Room for the item from the start: growing the buffer copied it again.
+            let room = e.content_html.len() + e.summary_html.len() + ROOM;
+            one.pretty_write_to(Vec::with_capacity(room), b' ', 2)
         }
     };
     written.context("failed to write RSS")

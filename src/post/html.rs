@@ -88,7 +88,8 @@ impl Sanitizer {
         };
         // Serialised straight into the string's bytes: `to_string` serialised into a buffer
         // of its own and copied it.
-        let mut clean = Vec::with_capacity(html.len());
+        // With room for what cleaning adds (absolute URLs, `rel`): growing copied it again.
+        let mut clean = Vec::with_capacity(html.len() + html.len() / 4 + 256);
         self.html
             .clean(&strip_xml_forbidden(&html))
             .write_to(&mut clean)
