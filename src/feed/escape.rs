@@ -30,14 +30,27 @@ pub(crate) fn push_json_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     let mut copied = 0;
     let mut escape_at = |at: usize, out: &mut Vec<u8>| {
-        let escaped = match bytes[at] {
-            b @ 0..0x20 => JSON_CONTROLS[usize::from(b)],
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
+        // The two-byte escapes (nearly all: line breaks and quotes) are pushed a byte at a
+        // time, not copied: a copy call for two bytes took half the time of escaping.
+        let short = match bytes[at] {
+            b'\n' => b'n',
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\t' => b't',
+            b'\r' => b'r',
+            0x08 => b'b',
+            0x0c => b'f',
+            b @ 0..0x20 => {
+                out.extend_from_slice(&bytes[copied..at]);
+                out.extend_from_slice(JSON_CONTROLS[usize::from(b)].as_bytes());
+                copied = at + 1;
+                return;
+            }
             _ => return,
         };
         out.extend_from_slice(&bytes[copied..at]);
-        out.extend_from_slice(escaped.as_bytes());
+        out.push(b'\\');
+        out.push(short);
         copied = at + 1;
     };
     let mut words = bytes.chunks_exact(8);
