@@ -216,7 +216,9 @@ impl Compare {
                 .and_then(|n| n.to_str())
                 .unwrap_or("out");
             let (tmp, file) = create_temp(dir, name)?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            // Small: a feed comes in pieces of up to 64 KiB, which pass the buffer straight to
+            // the file; only small writes (a digest's, a cache's) are gathered in it.
+            let mut out = std::io::BufWriter::with_capacity(1 << 14, file);
             if self.matched > 0 {
                 use std::io::Read as _;
                 let mut old = std::fs::File::open(&self.path)?.take(self.matched);

@@ -75,27 +75,47 @@ impl Linting {
     }
 }
 
+impl Linting {
+    /// Sends a full piece to the lint; gives an empty one to fill next, one the lint has
+    /// read when there is one.
+    fn send_piece(&mut self, full: Vec<u8>) -> Vec<u8> {
+        // A lint that stopped early (its thread ended) has its findings already.
+        let _ = self.send.send(full);
+        match self.read.try_recv() {
+            Ok(mut read) => {
+                read.clear();
+                read
+            }
+            Err(_) => Vec::with_capacity(PIECE),
+        }
+    }
+}
+
+/// Bytes written a piece at a time: a piece is sent before it would outgrow its buffer
+/// (growing it copied every byte again), and a write larger than a piece goes as a piece
+/// of its own. `send` takes each full piece and gives back an empty one.
+fn write_pieces(
+    piece: &mut Vec<u8>,
+    buf: &[u8],
+    mut send: impl FnMut(Vec<u8>) -> std::io::Result<Vec<u8>>,
+) -> std::io::Result<()> {
+    if piece.len() + buf.len() > PIECE && !piece.is_empty() {
+        let full = std::mem::take(piece);
+        *piece = send(full)?;
+    }
+    if buf.len() >= PIECE {
+        send(buf.to_vec())?;
+    } else {
+        piece.extend_from_slice(buf);
+    }
+    Ok(())
+}
+
 impl Write for Linting {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        // A piece is sent before it would outgrow its buffer (growing it copied every byte
-        // again), and a write larger than a piece goes as a piece of its own.
-        if self.piece.len() + buf.len() > PIECE && !self.piece.is_empty() {
-            let next = match self.read.try_recv() {
-                Ok(mut read) => {
-                    read.clear();
-                    read
-                }
-                Err(_) => Vec::with_capacity(PIECE),
-            };
-            let full = std::mem::replace(&mut self.piece, next);
-            // A lint that stopped early (its thread ended) has its findings already.
-            let _ = self.send.send(full);
-        }
-        if buf.len() >= PIECE {
-            let _ = self.send.send(buf.to_vec());
-        } else {
-            self.piece.extend_from_slice(buf);
-        }
+        let mut piece = std::mem::take(&mut self.piece);
+        write_pieces(&mut piece, buf, |full| Ok(self.send_piece(full)))?;
+        self.piece = piece;
         Ok(buf.len())
     }
 
@@ -145,8 +165,11 @@ impl BufRead for Pieced {
     }
 }
 
-/// A feed's file being staged, with what is written also sent to the lint's thread.
+/// A feed's file being staged, with what is written also sent to the lint's thread. Both
+/// take the same pieces: the file is written a whole piece at a time, straight from it
+/// (writing each item through the file's own buffer copied every byte once more).
 pub(crate) struct Tee {
+    piece: Vec<u8>,
     staging: Staging,
     lint: Option<Linting>,
 }
@@ -155,6 +178,7 @@ impl Tee {
     /// Starts staging the feed file at `path` in `format` and its lint.
     pub(crate) fn begin(path: &Path, format: Format) -> Result<Tee> {
         Ok(Tee {
+            piece: Vec::with_capacity(PIECE),
             staging: Staging::begin(path)?,
             lint: Linting::start(format)?,
         })
@@ -162,21 +186,36 @@ impl Tee {
 
     /// The staged file and what the lint found in it, each finding with the feed's `path`
     /// (below the output directory).
-    pub(crate) fn finish(self, path: &Path) -> Result<(Staged, Findings)> {
+    pub(crate) fn finish(mut self, path: &Path) -> Result<(Staged, Findings)> {
+        let last = std::mem::take(&mut self.piece);
+        if !last.is_empty() {
+            self.send(last)?;
+        }
         let found = match self.lint {
             None => Vec::new(),
             Some(linting) => linting.finish(path)?,
         };
         Ok((self.staging.finish()?, found))
     }
+
+    /// Writes a piece to the file and sends it to the lint; gives an empty one back.
+    fn send(&mut self, mut full: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        self.staging.write_all(&full)?;
+        Ok(match &mut self.lint {
+            Some(linting) => linting.send_piece(full),
+            None => {
+                full.clear();
+                full
+            }
+        })
+    }
 }
 
 impl Write for Tee {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.staging.write_all(buf)?;
-        if let Some(linting) = &mut self.lint {
-            linting.write_all(buf)?;
-        }
+        let mut piece = std::mem::take(&mut self.piece);
+        write_pieces(&mut piece, buf, |full| self.send(full))?;
+        self.piece = piece;
         Ok(buf.len())
     }
 
