@@ -69,14 +69,27 @@ pub(super) fn parse_items(
             // it is escaped) is read straight from the source and decoded in one pass, where
             // the reader would give an event per character reference. The reader then goes
             // on from that `<` (a CDATA section, or the carrier's end).
+            // CDATA sections that follow (all its text, as herald writes it) are read the same
+            // way, by a search for their `]]>`, where the reader stops at every `>` of the
+            // HTML inside.
             Event::Start(start) if carries_html(&stack, start.name().as_ref()) => {
                 stack.push(element(&start, at).map_err(|e| err(&e, at))?);
-                raw.clear();
-                text_to_markup(reader.get_mut(), &mut raw).map_err(|e| err(&e, at))?;
-                let text = std::str::from_utf8(&raw).map_err(|e| err(&e, at))?;
-                let text = quick_xml::escape::unescape(text).map_err(|e| err(&e, line))?;
-                line += memchr::memchr_iter(b'\n', &raw).count();
-                push_text(&mut stack, &text);
+                loop {
+                    let at = line;
+                    raw.clear();
+                    text_to_markup(reader.get_mut(), &mut raw).map_err(|e| err(&e, at))?;
+                    let text = std::str::from_utf8(&raw).map_err(|e| err(&e, at))?;
+                    let text = quick_xml::escape::unescape(text).map_err(|e| err(&e, line))?;
+                    line += memchr::memchr_iter(b'\n', &raw).count();
+                    push_text(&mut stack, &text);
+                    raw.clear();
+                    if !cdata(reader.get_mut(), &mut raw).map_err(|e| err(&e, at))? {
+                        break;
+                    }
+                    let text = std::str::from_utf8(&raw).map_err(|e| err(&e, at))?;
+                    line += memchr::memchr_iter(b'\n', &raw).count();
+                    push_text(&mut stack, &xml10_line_ends(text));
+                }
             }
             Event::Start(start) | Event::Empty(start) if in_html_carrier(&stack) => {
                 if let Some(carrier) = stack.last_mut() {
@@ -209,6 +222,52 @@ fn text_to_markup(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std:
     }
 }
 
+/// When `source` goes on with a whole `<![CDATA[` in what it holds, moves that section's
+/// content into `raw` and the section out of `source`, and answers true; else leaves both
+/// (the reader then reads what follows, a section cut where `source` refills too).
+fn cdata(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std::io::Result<bool> {
+    const OPEN: &[u8] = b"<![CDATA[";
+    if !source.fill_buf()?.starts_with(OPEN) {
+        return Ok(false);
+    }
+    source.consume(OPEN.len());
+    loop {
+        let chunk = source.fill_buf()?;
+        if chunk.is_empty() {
+            return Err(std::io::Error::other("a CDATA section is never closed"));
+        }
+        // A `]]>` begun by what was moved before ends in the first bytes of this chunk.
+        let before = raw.len();
+        let straddles = (1..=2)
+            .find(|&n| n <= before && raw[before - n..].iter().chain(chunk).take(3).eq(b"]]>"));
+        if let Some(n) = straddles {
+            raw.truncate(before - n);
+            source.consume(3 - n);
+            return Ok(true);
+        }
+        match memchr::memmem::find(chunk, b"]]>") {
+            Some(end) => {
+                raw.extend_from_slice(&chunk[..end]);
+                source.consume(end + 3);
+                return Ok(true);
+            }
+            None => {
+                let taken = chunk.len();
+                raw.extend_from_slice(chunk);
+                source.consume(taken);
+            }
+        }
+    }
+}
+
+/// XML's line ends: `\r\n` and a lone `\r` read as `\n`.
+fn xml10_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return text.into();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n").into()
+}
+
 fn close(stack: &mut Vec<Element>, items: &mut Option<&mut dyn FnMut(Element)>) {
     if stack.len() > 1 {
         let mut done = stack.pop().expect("checked above");
@@ -266,5 +325,56 @@ mod tests {
         let content = entry.first("content").unwrap();
         assert_eq!(content.active, ["holds XML elements, not escaped HTML"]);
         assert_eq!(entry.first("id").unwrap().line, 6);
+    }
+
+    /// CDATA read by its own search, whole or cut anywhere by the source's refills (the
+    /// reader then reads what it cannot), gives the same findings and lines.
+    #[test]
+    fn cdata_cut_anywhere_reads_the_same() {
+        let atom = "<feed>\n<entry>\n<content type=\"html\">x &lt;b&gt;<![CDATA[<p>a]]]]><![CDATA[>\r\n<script>s</script>\n<i>]]>\n<![CDATA[<em>one</em>]]> tail</content>\n<id>x</id>\n</entry>\n<entry><content type=\"html\"><![CDATA[<p style=\"a\">]]]></content></entry>\n</feed>\n";
+        let found = |root: &Element| {
+            root.all("entry")
+                .map(|e| {
+                    let content = e.first("content").unwrap();
+                    (content.active.clone(), e.first("id").map(|i| i.line))
+                })
+                .collect::<Vec<_>>()
+        };
+        let whole = found(&parse(atom.as_bytes()).unwrap());
+        assert_eq!(
+            whole,
+            [
+                (vec!["holds <script>".to_string()], Some(7)),
+                (vec!["holds a style= attribute on <p>".to_string()], None),
+            ]
+        );
+        for capacity in 1..40 {
+            let cut = std::io::BufReader::with_capacity(capacity, atom.as_bytes());
+            assert_eq!(
+                found(&parse(cut).unwrap()),
+                whole,
+                "read {capacity} bytes at a time"
+            );
+        }
+        // The section's content, and the source left just after its `]]>`.
+        for capacity in 9..40 {
+            let mut source =
+                std::io::BufReader::with_capacity(capacity, &b"<![CDATA[a]b]]]]>c]]>d"[..]);
+            let mut raw = Vec::new();
+            assert!(cdata(&mut source, &mut raw).unwrap());
+            assert_eq!(raw, b"a]b]]", "read {capacity} bytes at a time");
+            let mut rest = Vec::new();
+            std::io::Read::read_to_end(&mut source, &mut rest).unwrap();
+            assert_eq!(rest, b"c]]>d", "read {capacity} bytes at a time");
+        }
+        let open =
+            "<feed><entry><content type=\"html\"><![CDATA[<p>never closed</content></entry></feed>";
+        for capacity in [4, 64] {
+            let cut = std::io::BufReader::with_capacity(capacity, open.as_bytes());
+            assert!(
+                parse(cut).unwrap_err().1.contains("well-formed"),
+                "{capacity}"
+            );
+        }
     }
 }
