@@ -73,9 +73,7 @@ impl Linting {
         let found = thread.join().map_err(|_| anyhow!("the feed lint failed"))?;
         Ok(found.into_iter().map(|f| (path.to_path_buf(), f)).collect())
     }
-}
 
-impl Linting {
     /// Sends a full piece to the lint; gives an empty one to fill next, one the lint has
     /// read when there is one.
     fn send_piece(&mut self, full: Vec<u8>) -> Vec<u8> {
@@ -219,7 +217,14 @@ impl Write for Tee {
         Ok(buf.len())
     }
 
+    /// Sends the piece being filled on, to the file and the lint.
     fn flush(&mut self) -> std::io::Result<()> {
+        let piece = std::mem::take(&mut self.piece);
+        self.piece = if piece.is_empty() {
+            piece
+        } else {
+            self.send(piece)?
+        };
         self.staging.flush()
     }
 }

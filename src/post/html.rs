@@ -345,25 +345,25 @@ fn escape_into(out: &mut String, text: &str) {
     pulldown_cmark_escape::escape_html(&mut *out, text).expect("writing to a String");
 }
 
+/// A reader of HTML's tokens: false when it could not give them all.
+type Reader = fn(&str, &mut dyn FnMut(Token<'_>)) -> bool;
+
 /// Plain text of a summary: its words, without the links' addresses.
 pub(crate) fn summary_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut text = |token: Token<'_>| {
-        if let Token::Text(text) = token {
-            out.push_str(text);
-        }
-    };
     // Where the text is cut makes no difference to its words: the plain scan reads the
     // summaries herald writes, and the tokenizer reads anything else from the start.
-    if !scan_serialized(html, &mut text) {
-        out.clear();
-        each_token(html, |token| {
+    let words = |tokens: Reader| {
+        let mut out = String::new();
+        tokens(html, &mut |token| {
             if let Token::Text(text) = token {
                 out.push_str(text);
             }
-        });
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .then(|| out.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    words(scan_serialized)
+        .or_else(|| words(tokenized))
+        .unwrap_or_default()
 }
 
 /// Plain text of sanitised HTML (blocks on their own lines, list items with `- `, links
