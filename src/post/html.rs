@@ -86,9 +86,8 @@ impl Sanitizer {
         } else {
             Cow::Borrowed(html)
         };
-        // Serialised straight into the string's bytes: `to_string` serialised into a buffer
-        // of its own and copied it.
-        // With room for what cleaning adds (absolute URLs, `rel`): growing copied it again.
+        // Serialised straight into the string's bytes (`to_string` serialised into a buffer
+        // of its own and copied it), with room for what cleaning adds (absolute URLs, `rel`).
         let mut clean = Vec::with_capacity(html.len() + html.len() / 4 + 256);
         self.html
             .clean(&strip_xml_forbidden(&html))

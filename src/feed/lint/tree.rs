@@ -2,7 +2,7 @@
 //! or entry carries is checked when its element closes and then dropped, so a large feed is
 //! never held whole.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesCData, Event};
 use quick_xml::Reader;
 
 use super::html::{active_markup, relative_references};
@@ -88,7 +88,11 @@ pub(super) fn parse_items(
                     }
                     let text = std::str::from_utf8(&raw).map_err(|e| err(&e, at))?;
                     line += memchr::memchr_iter(b'\n', &raw).count();
-                    push_text(&mut stack, &xml10_line_ends(text));
+                    // Line ends read as the reader reads them in its own CDATA events.
+                    let text = BytesCData::new(text)
+                        .xml10_content()
+                        .map_err(|e| err(&e, at))?;
+                    push_text(&mut stack, &text);
                 }
             }
             Event::Start(start) | Event::Empty(start) if in_html_carrier(&stack) => {
@@ -258,14 +262,6 @@ fn cdata(source: &mut impl std::io::BufRead, raw: &mut Vec<u8>) -> std::io::Resu
             }
         }
     }
-}
-
-/// XML's line ends: `\r\n` and a lone `\r` read as `\n`.
-fn xml10_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
-    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
-        return text.into();
-    }
-    text.replace("\r\n", "\n").replace('\r', "\n").into()
 }
 
 fn close(stack: &mut Vec<Element>, items: &mut Option<&mut dyn FnMut(Element)>) {
