@@ -3,7 +3,7 @@
 //! code: 0 done or nothing to do, 1 any error, 75 a temporary failure.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -11,12 +11,15 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use herald::app::{Herald, Options, Report, SendOptions, WeekArg};
 
+/// herald's own configuration file, when `--config` does not name one.
+const DEFAULT_CONFIG: &str = "config.toml";
+
 /// Turn a folder of blog posts into feeds and a weekly email digest.
 #[derive(Debug, Parser)]
 #[command(name = "herald", version)]
 pub struct Cli {
     /// herald's own configuration file, for a folder of posts.
-    #[arg(long, global = true, default_value = "config.toml")]
+    #[arg(long, global = true, default_value = DEFAULT_CONFIG)]
     pub config: PathBuf,
     /// A Hugo, Jekyll or Zola site's root: herald reads the site's own configuration (and
     /// its own settings from DIR/herald.toml, if there).
@@ -104,8 +107,17 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) 
     let options = Options {
         config: cli.config.clone(),
         site: match (&cli.site, &cli.command) {
+            (Some(site), _) => Some(site.clone()),
+            // In a site's root, the site is found there, as `hugo`, `zola` and `jekyll` find
+            // theirs; herald's own config.toml there wins.
+            (None, _)
+                if cli.config == Path::new(DEFAULT_CONFIG)
+                    && herald::config::site_at(Path::new(".")).is_some() =>
+            {
+                Some(PathBuf::from("."))
+            }
             (None, Command::Init) => Some(PathBuf::from(".")),
-            (site, _) => site.clone(),
+            (None, _) => None,
         },
         posts: cli.posts.clone(),
         drafts: cli.drafts,

@@ -30,6 +30,9 @@ pub struct Entry {
     /// path below the site (`inside-rust`), where its feeds are written.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub blog: String,
+    /// Its language's code on a multilingual site (`en`, `zh-cn`), else empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lang: String,
     /// Summary as sanitised HTML.
     pub summary_html: String,
     /// Summary as plain text.

@@ -190,20 +190,54 @@ fn herald_toml_overrides_what_the_site_says() {
 }
 
 #[test]
-fn a_generators_config_toml_without_site_says_to_use_site() {
-    for (name, config) in [
-        ("Hugo", "baseURL = 'https://x.org'\ntitle = 'X'\n"),
-        ("Zola", "base_url = 'https://x.org'\ncompile_sass = false\n"),
-    ] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), config).unwrap();
-        let out = herald(dir.path(), &["check"]);
-        assert_eq!(out.status.code(), Some(1));
-        assert_eq!(
-            stderr(&out),
-            format!("config.toml: error: this is a {name} site's configuration, not herald's: run herald with `--site DIR`, DIR being the site's root (herald's own settings then go in DIR/herald.toml)\n")
+fn in_a_sites_root_every_command_finds_the_site_without_site() {
+    // As `hugo`, `zola` and `jekyll` find their site where they are run, so does herald: the
+    // README's cron line (`cd /srv/blog && herald run`) has no `--site`.
+    for name in ["hugo", "zola", "jekyll"] {
+        let site = copy(&root().join("tests/fixtures/sites").join(name));
+        let with = herald(
+            site.path(),
+            &["--site", ".", "--now", NOW, "entries", "--json"],
         );
+        let without = herald(site.path(), &["--now", NOW, "entries", "--json"]);
+        assert!(with.status.success(), "{name}: {}", stderr(&with));
+        assert!(without.status.success(), "{name}: {}", stderr(&without));
+        assert_eq!(stdout(&with), stdout(&without), "{name}");
+        assert!(stdout(&without).contains("\"permalink\""), "{name}");
+        // init, check and build count the same posts.
+        let counts: Vec<String> = [vec!["init"], vec!["check"], vec!["build"]]
+            .iter()
+            .map(|args| {
+                let mut all = vec!["--now", NOW];
+                all.extend(args);
+                let out = herald(site.path(), &all);
+                let text = stdout(&out);
+                // The number before the first " posts" that follows a number.
+                let at = text
+                    .match_indices(" posts")
+                    .map(|(at, _)| at)
+                    .find(|&at| text[..at].ends_with(|c: char| c.is_ascii_digit()))
+                    .unwrap_or_else(|| panic!("{name} {args:?}: {text}"));
+                text[..at].rsplit([' ', '(']).next().unwrap().to_string()
+            })
+            .collect();
+        assert!(counts.iter().all(|c| c == &counts[0]), "{name}: {counts:?}");
     }
+    // A Zola config.toml with a key herald does not know is still the site's, and a herald
+    // config.toml with a typo is still herald's (its line reported), never taken for a site.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "base_url = 'https://x.org'\nlimt = 5\n",
+    )
+    .unwrap();
+    let out = herald(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("config.toml:2: error: unknown field `limt`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -80,6 +80,12 @@ impl Herald {
         &self.loaded.diagnostics
     }
 
+    /// How many posts were found (published or not, those that failed to load too): the
+    /// count `check`, `build` and `init` state alike.
+    pub fn found(&self) -> usize {
+        self.loaded.files
+    }
+
     /// How many files' front matter was kept from the last run rather than read.
     pub fn cached(&self) -> usize {
         self.loaded.cached
@@ -211,7 +217,7 @@ impl Herald {
             written.feeds,
             out.display(),
             rendered,
-            posts.len(),
+            self.loaded.files,
             self.loaded
                 .diagnostics
                 .iter()

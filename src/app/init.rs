@@ -23,10 +23,11 @@ impl Herald {
                 .join("; "))
         })?;
         report.lines.push(format!(
-            "{}: a {} site; posts in {} ({} found)",
+            "{}: a {} site; posts in {} ({} posts, {} published)",
             root.display(),
             generated.generator,
             generated.content_dir.display(),
+            self.found(),
             self.posts().len()
         ));
         for mapped in &generated.mapped {

@@ -114,6 +114,57 @@ impl Default for Config {
     }
 }
 
+/// The generator of the site whose root is `root`, if it is one, as `hugo`, `zola` and
+/// `jekyll` find their site where they are run. A `config.toml` there is a site's only
+/// when it is recognisably Hugo's or Zola's; otherwise it is herald's own (a typo in it is
+/// then reported as herald's, not taken for a site).
+pub fn site_at(root: &Path) -> Option<&'static str> {
+    match std::fs::read_to_string(root.join("config.toml")) {
+        Ok(text) if generator::foreign_config(&text).is_none() => None,
+        _ => generator::detect(root),
+    }
+}
+
+/// Why the base URL a generator's configuration gives cannot be the feeds' (none, or one
+/// that is not an absolute http(s) URL, such as Hugo's `baseURL = "/"`, which the build is
+/// given on its command line), on the line it is set.
+fn base_url_problem(generated: &generator::Generated, herald_toml: &Path) -> Option<Diagnostic> {
+    let base = generated
+        .settings
+        .get("base_url")
+        .and_then(toml::Value::as_str);
+    let absolute = base.is_some_and(|b| {
+        Url::parse(b).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+    });
+    if absolute {
+        return None;
+    }
+    let fix = format!(
+        "feeds and email need the site's public URL: set base_url = \"https://…\" in {}",
+        herald_toml.display()
+    );
+    Some(
+        match generated
+            .mapped
+            .iter()
+            .find(|m| m.what.ends_with("→ base_url"))
+        {
+            Some(m) => Diagnostic::error(
+                &m.file,
+                m.line,
+                format!(
+                    "the site's base URL {:?} is not an absolute http(s) URL (the generator is given the real one on its command line); {fix}",
+                    m.value
+                ),
+            ),
+            None => Diagnostic::file_error(
+                herald_toml,
+                format!("the site's configuration sets no base URL; {fix}"),
+            ),
+        },
+    )
+}
+
 /// A loaded and checked configuration, with its parsed parts.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -183,6 +234,11 @@ impl Site {
                 let line = e.span().map_or(1, |s| line_at(&text, s.start));
                 vec![Diagnostic::error(&path, line, e.message().trim_end())]
             })?;
+        if !own.contains_key("base_url") {
+            if let Some(problem) = base_url_problem(&generated, &path) {
+                return Err(vec![problem]);
+            }
+        }
         let mut settings = generated.settings.clone();
         settings.insert(
             "posts_dir".into(),

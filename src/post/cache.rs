@@ -211,7 +211,14 @@ fn hash_of(value: &impl Hash) -> u64 {
 
 /// Where a file sits in the site, hashed (its path is compared on its own).
 fn place_of(at: &Located) -> u64 {
-    hash_of(&(&at.dirs, &at.bundle, &at.categories, &at.rel))
+    hash_of(&(
+        &at.dirs,
+        &at.bundle,
+        &at.categories,
+        &at.rel,
+        &at.lang,
+        &at.stem,
+    ))
 }
 
 /// The cache of one run: where it lives, the key of this run's settings, and how many

@@ -59,6 +59,42 @@ pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     Some(in_zone(naive, tz))
 }
 
+/// A date as Ruby's `Time.parse` reads one it cannot take whole: the first `YYYY-MM-DD`,
+/// the first `HH:MM[:SS]` after it and the first offset (`-0800`, `+05:30`, `Z`, `UTC`),
+/// other words ignored (`2023-01-29 18:30:22 2023 -0800`).
+pub(crate) fn parse_date_loose(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok())?;
+    let date = NaiveDate::parse_from_str(words[at], "%Y-%m-%d").ok()?;
+    let rest = &words[at + 1..];
+    let time = rest.iter().find_map(|w| {
+        chrono::NaiveTime::parse_from_str(w, "%H:%M:%S%.f")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(w, "%H:%M"))
+            .ok()
+    });
+    let naive = date.and_time(time.unwrap_or(chrono::NaiveTime::MIN));
+    let offset = rest.iter().find_map(|w| match *w {
+        "Z" | "UTC" | "GMT" => FixedOffset::east_opt(0),
+        w if w.starts_with(['+', '-']) && w.len() > 1 => {
+            let digits: String = w[1..].chars().filter(char::is_ascii_digit).collect();
+            let (h, m) = match digits.len() {
+                1 | 2 => (digits.parse::<i32>().ok()?, 0),
+                4 => (digits[..2].parse().ok()?, digits[2..].parse::<i32>().ok()?),
+                _ => return None,
+            };
+            let seconds = (h * 3600 + m * 60) * if w.starts_with('-') { -1 } else { 1 };
+            FixedOffset::east_opt(seconds)
+        }
+        _ => None,
+    });
+    match offset {
+        Some(offset) => naive.and_local_timezone(offset).single(),
+        None => Some(in_zone(naive, tz)),
+    }
+}
+
 /// The date at the start of a Jekyll-style file name (`2020-09-04-slug.md`) and the rest.
 /// One-digit months and days (`2019-4-9-title`) are read as Jekyll reads them.
 pub(crate) fn date_from_file_name(name: &str) -> Option<(NaiveDate, &str)> {
@@ -98,6 +134,13 @@ mod tests {
             let got = parse_date(raw, cet).unwrap_or_else(|| panic!("{raw} not parsed"));
             assert_eq!(got.to_rfc3339(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn ruby_reads_what_it_can() {
+        let got = parse_date_loose("2023-01-29 18:30:22 2023 -0800", Tz::UTC).unwrap();
+        assert_eq!(got.to_rfc3339(), "2023-01-29T18:30:22-08:00");
+        assert!(parse_date_loose("last tuesday", Tz::UTC).is_none());
     }
 
     #[test]

@@ -14,14 +14,15 @@ pub(crate) struct Index<'a> {
     /// Each name's post (the first post to have it), made on the first link that needs it:
     /// most posts link to no other, and the cron job renders twenty of a blog's posts.
     names: OnceLock<HashMap<String, usize>>,
-    /// The site's base URL and content folder (with `--site`), for links to pages and
-    /// sections that are not posts: they exist when their file does.
-    pages: Option<(String, PathBuf)>,
+    /// Each language's base URL and content folder (with `--site`; the default language's
+    /// first), for links to pages and sections that are not posts: they exist when their
+    /// file does.
+    pages: Option<Vec<(String, PathBuf)>>,
 }
 
 impl<'a> Index<'a> {
-    /// The index of `posts`; `pages` is the site's base URL and content folder.
-    pub(crate) fn of(posts: &'a [Post], pages: Option<(String, PathBuf)>) -> Index<'a> {
+    /// The index of `posts`; `pages` are the site's base URLs and content folders.
+    pub(crate) fn of(posts: &'a [Post], pages: Option<Vec<(String, PathBuf)>>) -> Index<'a> {
         Index {
             posts,
             names: OnceLock::new(),
@@ -40,7 +41,13 @@ impl<'a> Index<'a> {
                     .and_then(|s| s.to_str())
                     .unwrap_or("")
                     .to_string();
-                for key in [post.rel.clone(), normal(&post.rel), stem] {
+                // Jekyll's `post_url` names a post by its path below `_posts` (`2019/x`).
+                let in_posts = post
+                    .rel
+                    .rsplit_once("_posts/")
+                    .map(|(_, below)| normal(below))
+                    .unwrap_or_default();
+                for key in [post.rel.clone(), normal(&post.rel), stem, in_posts] {
                     if !key.is_empty() {
                         names.entry(key).or_insert(i);
                     }
@@ -64,7 +71,9 @@ impl<'a> Index<'a> {
         let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
         let found = self
             .get(path.trim())
-            .or_else(|| self.get(&normal(path.trim())))?;
+            .or_else(|| self.get(&normal(path.trim())))
+            // Jekyll's older match: the file name alone, whatever folder it is in.
+            .or_else(|| self.get(normal(path.trim()).rsplit('/').next()?))?;
         Some(if anchor.is_empty() {
             found
         } else {
@@ -98,19 +107,17 @@ impl Index<'_> {
     /// A page or section of the site that is not a post, when its file exists: its URL is
     /// its path below the content folder.
     fn page_url(&self, path: &str) -> Option<String> {
-        let (base, content) = self.pages.as_ref()?;
         let relative = path.trim_start_matches("./").trim_start_matches('/');
-        let exists = [
-            relative.to_string(),
-            format!("{relative}.md"),
-            format!("{relative}/index.md"),
-            format!("{relative}/_index.md"),
-        ]
-        .iter()
-        .any(|candidate| content.join(candidate).is_file());
-        if !exists {
-            return None;
-        }
+        let (base, _) = self.pages.as_ref()?.iter().find(|(_, content)| {
+            [
+                relative.to_string(),
+                format!("{relative}.md"),
+                format!("{relative}/index.md"),
+                format!("{relative}/_index.md"),
+            ]
+            .iter()
+            .any(|candidate| content.join(candidate).is_file())
+        })?;
         let path = normal(relative);
         Some(if path.is_empty() {
             format!("{base}/")

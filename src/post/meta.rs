@@ -56,6 +56,8 @@ pub struct Post {
     pub section: String,
     /// The blog it belongs to (see [`crate::entry::Entry::blog`]).
     pub blog: String,
+    /// Its language's code on a multilingual site, else empty.
+    pub lang: String,
     /// Its path below the content folder (`posts/x.md`), the name links use.
     #[serde(skip)] // the cache keeps where the file sits beside the post
     pub rel: String,
@@ -183,6 +185,20 @@ const KNOWN: &[&str] = &[
 ];
 
 pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<Post, NotPost> {
+    // Jekyll's `defaults` are front matter the post's own overrides.
+    let with_defaults;
+    let split = match &site.config.rules {
+        Rules::Jekyll(rules) if !rules.defaults.is_empty() => {
+            with_defaults = Split {
+                front: super::rules::jekyll_defaults(rules, at, &split.front),
+                front_text: split.front_text,
+                front_line: split.front_line,
+                body: split.body,
+            };
+            &with_defaults
+        }
+        _ => split,
+    };
     let path = at.path.as_path();
     let front = &split.front;
     let file_stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
@@ -191,6 +207,8 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
 
     let title = match front.get("title").and_then(scalar) {
         Some(t) => plain(&t),
+        // Jekyll titles a post from its file name: each word capitalised.
+        None if matches!(site.config.rules, Rules::Jekyll(_)) => titleize(name_slug),
         None => first_heading(split.body).unwrap_or_else(|| name_slug.replace(['-', '_'], " ")),
     };
     let facts = match &site.config.rules {
@@ -304,6 +322,7 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         expires: facts.as_ref().and_then(|f| f.expires),
         section: at.section().to_string(),
         blog: blog_of(site, at),
+        lang: at.lang.clone(),
         rel: at.rel.clone(),
         excerpt,
         extra,
@@ -319,13 +338,42 @@ fn blog_of(site: &Site, at: &Located) -> String {
         blogs.extend(rules.feed_sections.iter().map(String::as_str));
     }
     let folder = at.dirs.join("/");
-    blogs
+    let section = blogs
         .into_iter()
         .map(|b| b.trim_matches('/'))
         .filter(|b| !b.is_empty() && (folder == *b || folder.starts_with(&format!("{b}/"))))
         .max_by_key(|b| b.len())
-        .unwrap_or("")
-        .to_string()
+        .unwrap_or("");
+    // Each language other than the default is a blog of its own, at its URL prefix.
+    let prefix = site
+        .config
+        .rules
+        .languages()
+        .get(&at.lang)
+        .map_or("", |l| l.prefix.as_str());
+    match (prefix, section) {
+        ("", section) => section.to_string(),
+        (prefix, "") => prefix.to_string(),
+        (prefix, section) => format!("{prefix}/{section}"),
+    }
+}
+
+/// Jekyll's `Utils.titleize_slug`: the words between `-` with each one's first letter
+/// upper-cased and the rest lower-cased (Ruby's `capitalize`).
+fn titleize(slug: &str) -> String {
+    slug.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 /// herald's own date rule: `date` or `publishDate`, else the file name's date.

@@ -60,7 +60,8 @@ pub struct Loaded {
 /// Reads every post below `dir`. A broken post becomes a diagnostic; the others still load.
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     let (paths, problems) = walk::post_paths(dir)?;
-    let located = layout::locate(&site.config.rules, dir, paths);
+    let roots = layout::Roots::of(&site.config.rules, &site.root, dir);
+    let located = layout::locate(&site.config.rules, &roots, dir, paths);
     let mut cache = (!site.config.cache.as_os_str().is_empty())
         .then(|| cache::Cache::new(site.resolve(&site.config.cache), site, dir));
     // Each file's stamp is taken before it is read, so a change made while it is read shows
@@ -84,27 +85,29 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
             tracing::warn!("could not keep the loaded posts for the next run: {e:#}");
         }
     }
+    // The errors are copied out with the section of their file, then the posts are moved
+    // into their own allocation (an outcome is the size of a post), and every later step
+    // filters in place.
+    let mut errors: Vec<(String, Diagnostic)> = outcomes
+        .iter()
+        .zip(&located)
+        .filter_map(|(o, at)| {
+            let error = o.as_ref()?.as_ref()?.as_ref().err()?;
+            Some((at.section().to_string(), error.clone()))
+        })
+        .collect();
     // Only the outcomes are needed from here: a large blog's posts are held once.
     drop((cache, located, stamps));
-    let problems_len = problems.len();
     let mut loaded = Loaded {
         diagnostics: problems,
         cached,
         ..Loaded::default()
     };
-    // The errors are copied out, then the posts are moved into their own allocation (an
-    // outcome is the size of a post), and every later step filters in place.
-    loaded.diagnostics.extend(
-        outcomes
-            .iter()
-            .filter_map(|o| o.as_ref()?.as_ref()?.as_ref().err().cloned()),
-    );
-    let load_errors = loaded.diagnostics.len() - problems_len;
     let mut posts: Vec<Post> = outcomes
         .into_iter()
         .filter_map(|o| o.flatten()?.ok())
         .collect();
-    // Hugo: only the blog sections' pages are posts.
+    // Hugo: only the blog sections' pages are posts, and only their problems count.
     if let Rules::Hugo(rules) = &site.config.rules {
         let mut sections: Vec<String> = if rules.sections.is_empty() {
             busiest_section(&posts).into_iter().collect()
@@ -113,14 +116,40 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         };
         sections.extend(site.config.blogs.iter().cloned());
         posts.retain(|p| sections.contains(&p.section));
+        errors.retain(|(section, _)| sections.contains(section));
     }
+    let load_errors = errors.len();
+    loaded
+        .diagnostics
+        .extend(errors.into_iter().map(|(_, d)| d));
     loaded.files = posts.len() + load_errors;
+    let mut path_dated = 0;
     for post in &posts {
-        loaded.diagnostics.extend(
-            post.warnings
-                .iter()
-                .map(|(line, message)| Diagnostic::warning(&post.path, *line, message)),
-        );
+        for (line, message) in &post.warnings {
+            // A rule that dates many pages is said once, at its first page.
+            if message == rules::PATH_DATE_RULE {
+                path_dated += 1;
+                if path_dated > 1 {
+                    continue;
+                }
+            }
+            loaded
+                .diagnostics
+                .push(Diagnostic::warning(&post.path, *line, message));
+        }
+    }
+    if path_dated > 1 {
+        if let Some(first) = loaded
+            .diagnostics
+            .iter_mut()
+            .find(|d| d.message == rules::PATH_DATE_RULE)
+        {
+            first.message = format!(
+                "{} (this page and {} more)",
+                rules::PATH_DATE_RULE,
+                path_dated - 1
+            );
+        }
     }
     let before = posts.len();
     posts.retain(|post| keep(post, filter));
@@ -132,17 +161,29 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     Ok(loaded)
 }
 
-/// The section with the most dated pages (Hugo's choice when `mainSections` is not set).
+/// The blog's section when `mainSections` does not name it: the one named as blogs name
+/// theirs (`blog`, `posts`, `post`, `news`, `articles`), else the section with the most
+/// dated pages (Hugo's own `mainSections` default). A documentation section with dated
+/// pages is larger than the blog on many project sites.
 fn busiest_section(posts: &[Post]) -> Option<String> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for post in posts {
         *counts.entry(&post.section).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(section, _)| section.to_string())
+    BLOG_SECTIONS
+        .iter()
+        .find(|name| counts.contains_key(**name))
+        .map(|name| (*name).to_string())
+        .or_else(|| {
+            counts
+                .into_iter()
+                .max_by_key(|(_, n)| *n)
+                .map(|(section, _)| section.to_string())
+        })
 }
+
+/// The names blogs give their section, in the order one is preferred.
+const BLOG_SECTIONS: &[&str] = &["blog", "posts", "post", "news", "articles"];
 
 fn keep(post: &Post, filter: &Filter) -> bool {
     (filter.drafts || !post.draft)
@@ -358,6 +399,36 @@ fn decode(path: &Path, bytes: Vec<u8>, max_bytes: u64) -> Result<String, Diagnos
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
+/// Each language's base URL and content folder, the default language's first; the site's
+/// own when it has one language.
+fn page_roots(site: &Site) -> Vec<(String, std::path::PathBuf)> {
+    let languages = site.config.rules.languages();
+    let mut roots: Vec<(bool, String, std::path::PathBuf)> = languages
+        .list
+        .iter()
+        .map(|l| {
+            let base = match (&l.base_url, l.prefix.as_str()) {
+                (Some(base), _) => base.trim_end_matches('/').to_string(),
+                (None, "") => site.base().to_string(),
+                (None, prefix) => format!("{}/{prefix}", site.base()),
+            };
+            let dir = l
+                .content_dir
+                .as_ref()
+                .map_or_else(|| site.posts_dir(), |d| site.resolve(d));
+            (l.code != languages.default, base, dir)
+        })
+        .collect();
+    if roots.is_empty() {
+        return vec![(site.base().to_string(), site.posts_dir())];
+    }
+    roots.sort_by_key(|(other, _, _)| *other);
+    roots
+        .into_iter()
+        .map(|(_, base, dir)| (base, dir))
+        .collect()
+}
+
 /// Renders loaded posts into entries, using one sanitiser for the whole run.
 pub struct Renderer<'a> {
     site: &'a Site,
@@ -369,8 +440,7 @@ impl<'a> Renderer<'a> {
     /// A renderer for one site whose posts are `posts` (every one, for links between them).
     pub fn new(site: &'a Site, posts: &'a [Post]) -> Renderer<'a> {
         // With a generator's rules the whole site is known: links to its other pages too.
-        let pages = (!matches!(site.config.rules, Rules::Herald))
-            .then(|| (site.base().to_string(), site.posts_dir()));
+        let pages = (!matches!(site.config.rules, Rules::Herald)).then(|| page_roots(site));
         Renderer {
             site,
             sanitizer: Sanitizer::new(),
@@ -483,6 +553,7 @@ impl<'a> Renderer<'a> {
             authors: post.authors.clone(),
             tags: post.tags.clone(),
             blog: post.blog.clone(),
+            lang: post.lang.clone(),
             words: word_count(&content_text),
             summary_html,
             summary_text,

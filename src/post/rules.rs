@@ -4,11 +4,13 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveTime, Timelike, Utc};
 use serde_json::Value;
 
-use super::dates::{date_from_file_name, parse_date};
+use super::dates::{date_from_file_name, parse_date, parse_date_loose};
 use super::front_matter::{key_line, LineError, Split};
 use super::layout::Located;
 use super::permalink::{fill as expand, hugo_slug};
-use crate::config::generator::{text as scalar, HugoRules, JekyllRules, Slugify, ZolaRules};
+use crate::config::generator::{
+    text as scalar, HugoRules, JekyllRules, Languages, Slugify, ZolaRules,
+};
 use crate::config::{in_zone, Site};
 
 /// What a generator decides about one post.
@@ -55,7 +57,13 @@ fn front_date(
     keys: &[&str],
 ) -> Result<Option<(DateTime<FixedOffset>, usize)>, LineError> {
     for key in keys {
-        if let Some(value) = split.front.get(*key).and_then(scalar) {
+        // An empty value is no date, as the generators read it (`lastmod:`).
+        if let Some(value) = split
+            .front
+            .get(*key)
+            .and_then(scalar)
+            .filter(|v| !v.trim().is_empty())
+        {
             let line = key_line(split, key);
             let date = parse_date(&value, site.tz).ok_or_else(|| {
                 (
@@ -107,12 +115,20 @@ pub(crate) fn hugo(
     let filename = at.bundle.clone().unwrap_or_else(|| stem(at));
     let mut warnings = Vec::new();
     let name_date = date_from_file_name(&filename).map(|(d, _)| d);
-    // `[frontmatter] date`: front-matter keys, and `:filename` for the file name's date.
+    // `[frontmatter] date`: front-matter keys (each with Hugo's aliases, in any case, as
+    // the front matter writes it), and `:filename` for the file name's date.
     let keys: Vec<&str> = rules
         .date_keys
         .iter()
         .map(String::as_str)
         .filter(|k| !k.starts_with(':'))
+        .flat_map(|k| std::iter::once(k).chain(hugo_aliases(k).iter().copied()))
+        .filter_map(|k| {
+            front
+                .keys()
+                .find(|f| f.eq_ignore_ascii_case(k))
+                .map(String::as_str)
+        })
         .collect();
     let by_name = rules.date_keys.is_empty()
         || rules
@@ -131,7 +147,9 @@ pub(crate) fn hugo(
         };
     let slug = front.get("slug").and_then(scalar).filter(|s| !s.is_empty());
     let path = match front.get("url").and_then(scalar) {
-        Some(url) => format!("/{}", url.trim_start_matches('/')),
+        // A `url` from the root is the page's own; a relative one is below its language's.
+        Some(url) if url.starts_with('/') => page_url(url),
+        Some(url) => in_language(&rules.languages, &at.lang, &page_url(format!("/{url}"))),
         None => {
             let pattern = rules
                 .permalinks
@@ -174,10 +192,22 @@ pub(crate) fn hugo(
                     format!("the permalink pattern {pattern:?} has a token Hugo does not know: `:{token}`"),
                 ))
             })?;
-            url_path(&expanded, rules.lowercase_paths)
+            let path = url_path(&expanded, rules.lowercase_paths);
+            let path = match path.strip_suffix('/') {
+                Some(page) if rules.ugly_urls && !page.is_empty() => format!("{page}.html"),
+                _ => path,
+            };
+            in_language(&rules.languages, &at.lang, &path)
         }
     };
-    let expiry = front_date(site, split, &["expiryDate"])?;
+    let expiry_key = ["expiryDate", "unpublishdate"]
+        .iter()
+        .find_map(|k| front.keys().find(|f| f.eq_ignore_ascii_case(k)))
+        .map(String::as_str);
+    let expiry = match expiry_key {
+        Some(key) => front_date(site, split, &[key])?,
+        None => None,
+    };
     Ok(Facts {
         published,
         date_line,
@@ -189,6 +219,27 @@ pub(crate) fn hugo(
             .map(|(d, _)| d.to_utc()),
         warnings,
     })
+}
+
+/// A front-matter `url` as Hugo publishes it: one whose last part has no extension is a
+/// folder (`/blog/x` is `/blog/x/`).
+fn page_url(url: String) -> String {
+    let last = url.rsplit('/').next().unwrap_or("");
+    if last.is_empty() || last.contains('.') {
+        url
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// Hugo's other names for its date keys (`published` is `publishDate`).
+fn hugo_aliases(key: &str) -> &'static [&'static str] {
+    match key.to_ascii_lowercase().as_str() {
+        "publishdate" => &["pubdate", "published"],
+        "lastmod" => &["modified"],
+        "expirydate" => &["unpublishdate"],
+        _ => &[],
+    }
 }
 
 /// Jekyll: the date from the front matter or the file name, in the site's zone; the URL
@@ -205,20 +256,29 @@ pub(crate) fn jekyll(
     let from_name = date_from_file_name(&stem);
     let mut warnings = Vec::new();
     let name_date = from_name.map(|(d, _)| d);
-    let (published, date_line) =
-        match front_date_or_name(site, split, &["date"], name_date, &mut warnings)? {
-            Some((date, line)) => (date.with_timezone(&site.tz).fixed_offset(), line),
-            None => match from_name {
-                Some((date, _)) => (midnight(date, site), split.front_line),
-                None => {
-                    return Err(NotPost::Error((
-                        1,
-                        "a Jekyll post's file name starts with its date: YYYY-MM-DD-title.md"
-                            .into(),
-                    )))
-                }
-            },
-        };
+    // Ruby reads a date leniently (`2023-01-29 18:30:22 2023 -0800`), and so does Jekyll.
+    let loose = front
+        .get("date")
+        .and_then(scalar)
+        .filter(|raw| parse_date(raw, site.tz).is_none())
+        .and_then(|raw| parse_date_loose(&raw, site.tz))
+        .map(|date| (date, key_line(split, "date")));
+    let read = match loose {
+        Some(found) => Some(found),
+        None => front_date_or_name(site, split, &["date"], name_date, &mut warnings)?,
+    };
+    let (published, date_line) = match read {
+        Some((date, line)) => (date.with_timezone(&site.tz).fixed_offset(), line),
+        None => match from_name {
+            Some((date, _)) => (midnight(date, site), split.front_line),
+            None => {
+                return Err(NotPost::Error((
+                    1,
+                    "a Jekyll post's file name starts with its date: YYYY-MM-DD-title.md".into(),
+                )))
+            }
+        },
+    };
     let name = from_name
         .map_or(stem.as_str(), |(_, rest)| rest)
         .to_string();
@@ -297,9 +357,10 @@ pub(crate) fn jekyll(
     })
 }
 
-/// Zola: the date from the front matter (a local date is midnight UTC) or a `YYYY-MM-DD-`
-/// file or folder prefix (a page without one is not a post); the URL from `path`, else the
-/// folders and the page's slug, slugified as configured.
+/// Zola: the date from the front matter (a local date is midnight UTC) or a dated file or
+/// folder name (`2019-05-01-name`, `2019-05-01`), or, in a section that has feeds, the
+/// `YYYY/MM/DD` its `path` starts with, as such blogs' feed templates read it (a page without
+/// any is not a post); the URL from `path`, else the folders and the page's slug.
 pub(crate) fn zola(
     site: &Site,
     rules: &ZolaRules,
@@ -308,23 +369,32 @@ pub(crate) fn zola(
 ) -> Result<Facts, NotPost> {
     let front = &split.front;
     let name = at.bundle.clone().unwrap_or_else(|| stem(at));
-    let from_name = date_from_file_name(&name);
+    let from_name = zola_dated_name(&name);
     let mut warnings = Vec::new();
-    let name_date = from_name.map(|(d, _)| d);
-    let (published, date_line) =
-        match front_date_or_name(site, split, &["date"], name_date, &mut warnings)? {
-            Some(found) => found,
-            None => match from_name {
-                Some((date, _)) => (midnight(date, site), split.front_line),
-                None => return Err(NotPost::Page),
+    let front_path = front.get("path").and_then(scalar);
+    let (published, date_line) = match front_date(site, split, &["date"])? {
+        Some(found) => found,
+        None => match &from_name {
+            Some((date, _)) => (*date, split.front_line),
+            None => match front_path.as_deref().and_then(date_of_path) {
+                Some(date) if in_feed_section(rules, at) => {
+                    let line = key_line(split, "path");
+                    warnings.push((line, PATH_DATE_RULE.to_string()));
+                    (midnight(date, site), line)
+                }
+                _ => return Err(NotPost::Page),
             },
-        };
-    let name = from_name
-        .map_or(name.as_str(), |(_, rest)| rest)
-        .to_string();
-    let path = match front.get("path").and_then(scalar) {
+        },
+    };
+    if front
+        .get("render")
+        .is_some_and(|v| v == &Value::Bool(false))
+    {
+        return Err(NotPost::Page);
+    }
+    let path = match &front_path {
         Some(path) => {
-            let path = path.trim_matches('/');
+            let path = path.trim().trim_matches('/');
             if path.is_empty() {
                 "/".to_string()
             } else {
@@ -332,13 +402,24 @@ pub(crate) fn zola(
             }
         }
         None => {
-            let slug = front.get("slug").and_then(scalar).unwrap_or(name);
+            let slug = match (front.get("slug").and_then(scalar), &from_name) {
+                (Some(slug), _) => zola_slug(&slug, rules.slugify),
+                (None, Some((_, Some(rest)))) if !rules.keep_dates => {
+                    zola_slug(rest, rules.slugify)
+                }
+                _ => zola_slug(&name, rules.slugify),
+            };
+            // The folders are kept as they are named; only the page's own slug is made.
             let mut path = String::from("/");
-            for part in at.dirs.iter().chain(std::iter::once(&slug)) {
-                path.push_str(&zola_slug(part, rules.slugify));
+            for part in &at.dirs {
+                path.push_str(part);
                 path.push('/');
             }
-            path
+            if !slug.is_empty() {
+                path.push_str(&slug);
+                path.push('/');
+            }
+            in_language(&rules.languages, &at.lang, &path)
         }
     };
     Ok(Facts {
@@ -352,13 +433,171 @@ pub(crate) fn zola(
     })
 }
 
+/// The warning of a Zola page dated by its `path` (one per site is shown).
+pub(crate) const PATH_DATE_RULE: &str =
+    "no `date`: dated by the YYYY/MM/DD in its `path`, as the site's own feed template reads it";
+
+/// Whether a page is in a section with feeds of its own (or the site has no such section,
+/// so the main feed is the blog's).
+fn in_feed_section(rules: &ZolaRules, at: &Located) -> bool {
+    let folder = at.dirs.join("/");
+    rules.site_feeds
+        || rules.feed_sections.is_empty()
+        || rules
+            .feed_sections
+            .iter()
+            .any(|s| folder == *s || folder.starts_with(&format!("{s}/")))
+}
+
+/// The first `YYYY/MM/DD` in a page's `path` (`2019/10/15/Rustup-1.20.0`,
+/// `inside-rust/2020/07/27/1.45.1-prerelease`).
+pub(crate) fn date_of_path(path: &str) -> Option<chrono::NaiveDate> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    parts.windows(3).find_map(|w| {
+        if !(digits(w[0], 4) && digits(w[1], 2) && digits(w[2], 2)) {
+            return None;
+        }
+        chrono::NaiveDate::from_ymd_opt(w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?)
+    })
+}
+
+/// Zola's dated file names: `YYYY-MM-DD` (two-digit month and day), optionally with a time
+/// (`T10:00:00Z`), then optionally `_` or `-` (a space before it allowed) and the slug. The
+/// date is read as Zola reads it (a local date is midnight UTC), and the rest returned.
+fn zola_dated_name(name: &str) -> Option<(DateTime<FixedOffset>, Option<&str>)> {
+    let bytes = name.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    if !((0..4).all(digit) && bytes.get(4) == Some(&b'-') && digit(5) && digit(6))
+        || bytes.get(7) != Some(&b'-')
+        || !(digit(8) && digit(9))
+    {
+        return None;
+    }
+    let mut end = 10;
+    // An RFC 3339 time: `T12:00:00`, optional fraction, then `Z` or an offset.
+    if bytes.get(10) == Some(&b'T') {
+        let rest = &name[10..];
+        let time_len = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ':' | '.' | 'Z' | '+' | '-')))
+            .map_or(rest.len(), |(i, _)| i);
+        // The time ends where the slug's separator begins: a `-` after the offset's minutes
+        // is the separator, so the longest prefix that parses wins.
+        let mut best = None;
+        for len in (9..=time_len).rev() {
+            if let Some(candidate) = rest.get(1..len) {
+                if DateTime::parse_from_rfc3339(&format!("{}T{candidate}", &name[..10])).is_ok() {
+                    best = Some(len);
+                    break;
+                }
+            }
+        }
+        end = 10 + best?;
+    }
+    let date_text = &name[..end];
+    let date = if end == 10 {
+        let day = chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").ok()?;
+        day.and_time(NaiveTime::MIN).and_utc().fixed_offset()
+    } else {
+        DateTime::parse_from_rfc3339(date_text).ok()?
+    };
+    let rest = &name[end..];
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let slug = rest.strip_prefix(['_', '-']).filter(|s| !s.is_empty());
+    if slug.is_none() && !name[end..].is_empty() {
+        // Something else follows the date: Zola's pattern does not match as a whole.
+        return None;
+    }
+    Some((date, slug))
+}
+
+/// A Jekyll post's front matter over the `defaults` whose scope holds it: a scope's `path`
+/// is a folder (or file) below the source folder, its `type` `posts`; where two scopes
+/// match, the one with the longer path wins, then the one with a type, then the later one.
+pub(crate) fn jekyll_defaults(
+    rules: &JekyllRules,
+    at: &Located,
+    front: &serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
+    let applies = |d: &crate::config::generator::JekyllDefault| {
+        let path_ok = d.path.is_empty()
+            || at.rel == d.path
+            || at.rel.starts_with(&format!("{}/", d.path))
+            || glob_prefix(&d.path, &at.rel);
+        let kind_ok = d
+            .kind
+            .as_deref()
+            .is_none_or(|k| matches!(k, "posts" | "post"));
+        path_ok && kind_ok
+    };
+    let mut merged = serde_json::Map::new();
+    let mut old: Option<&crate::config::generator::JekyllDefault> = None;
+    for set in rules.defaults.iter().filter(|d| applies(d)) {
+        let Ok(Value::Object(values)) = serde_json::from_str::<Value>(&set.values) else {
+            continue;
+        };
+        let wins = match old {
+            None => true,
+            Some(old) if set.path.len() != old.path.len() => set.path.len() > old.path.len(),
+            Some(old) => set.kind.is_some() || old.kind.is_none(),
+        };
+        for (k, v) in values {
+            if wins || !merged.contains_key(&k) {
+                merged.insert(k, v);
+            }
+        }
+        if wins {
+            old = Some(set);
+        }
+    }
+    for (k, v) in front {
+        merged.insert(k.clone(), v.clone());
+    }
+    merged
+}
+
+/// A scope path with `*` (Jekyll's glob scopes): `*` matches one folder name.
+fn glob_prefix(pattern: &str, rel: &str) -> bool {
+    if !pattern.contains('*') {
+        return false;
+    }
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let names: Vec<&str> = rel.split('/').collect();
+    names.len() >= parts.len()
+        && parts.iter().zip(&names).all(|(p, n)| {
+            *p == "*"
+                || match p.split_once('*') {
+                    Some((head, tail)) => n.starts_with(head) && n.ends_with(tail),
+                    None => p == n,
+                }
+        })
+}
+
 /// The file name without its extension.
 fn stem(at: &Located) -> String {
+    if !at.stem.is_empty() {
+        return at.stem.clone();
+    }
     at.path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("post")
         .to_string()
+}
+
+/// A path below the base URL under a language's prefix (`/fr/…`), or under that
+/// language's own base URL.
+fn in_language(languages: &Languages, lang: &str, path: &str) -> String {
+    match languages.get(lang) {
+        Some(language) => match &language.base_url {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None if language.prefix.is_empty() => path.to_string(),
+            None => format!("/{}{path}", language.prefix),
+        },
+        None => path.to_string(),
+    }
 }
 
 /// Hugo's final URL path: each segment made URL-safe, lower-cased unless disabled.
@@ -405,27 +644,18 @@ fn jekyll_slug(text: &str, cased: bool) -> String {
     }
 }
 
-/// Zola's path slugs: `on` is lower-case ASCII words joined by `-`; `safe` only drops the
-/// characters unsafe in a path and joins words with `-`; `off` keeps the name.
+/// Zola's path slugs (its `slugify_paths`): `on` is the `slug` crate's, as Zola uses it
+/// (`日本` → `ri-ben`, `café` → `cafe`); `safe` trims spaces and dots at the end and drops
+/// the characters NTFS forbids; `off` keeps the name.
 fn zola_slug(text: &str, mode: Slugify) -> String {
     match mode {
         Slugify::Off => text.to_string(),
         Slugify::Safe => text
+            .trim_end_matches([' ', '.'])
             .chars()
-            .filter(|c| !"<>:/|?*#\\\"".contains(*c))
-            .map(|c| if c.is_whitespace() { '-' } else { c })
+            .filter(|c| !"<>:\"/\\|?*".contains(*c))
             .collect(),
-        Slugify::On => {
-            let mut out = String::with_capacity(text.len());
-            for c in text.chars() {
-                if c.is_ascii_alphanumeric() {
-                    out.push(c.to_ascii_lowercase());
-                } else if !out.ends_with('-') {
-                    out.push('-');
-                }
-            }
-            out.trim_matches('-').to_string()
-        }
+        Slugify::On => slug::slugify(text),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::model::{Generated, HugoRules, Mapped, Rules};
+use super::model::{Generated, HugoRules, Language, Languages, Mapped, Rules};
 use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
@@ -29,20 +29,24 @@ pub(super) fn detect(root: &Path) -> Option<Found> {
             }
         }
     }
-    let dir = root.join("config/_default");
-    let mut split: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    split.sort();
+    // `hugo` builds in the `production` environment: its folder is merged over `_default`.
+    let mut split = Vec::new();
+    for env in ["_default", "production"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("config").join(env))
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| EXTENSIONS.contains(&e))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        split.extend(files);
+    }
     (root_file.is_some() || !split.is_empty()).then_some(Found { root_file, split })
 }
 
@@ -90,6 +94,7 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             .unwrap_or_else(|| root.join("hugo.toml"))
     };
     let mut generated = Generated::new("hugo", "content");
+    let languages = languages(&config);
     map_texts(
         &mut generated,
         &config,
@@ -101,7 +106,46 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         ],
         &file_of,
     );
-    let params = get(&config, "params").cloned().unwrap_or(Value::Null);
+    // The default language's own title and params win over the site's.
+    let default_language = get(&config, "languages")
+        .and_then(|l| l.as_object())
+        .and_then(|l| {
+            l.iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(&languages.default))
+        })
+        .map(|(_, v)| v.clone());
+    if let Some(language) = &default_language {
+        if let Some(title) = get(language, "title").and_then(text) {
+            map(
+                &mut generated,
+                &file_of("languages"),
+                "title",
+                "title",
+                toml::Value::String(title),
+            );
+        }
+        if let Some(code) = get(language, "languageCode").and_then(text) {
+            map(
+                &mut generated,
+                &file_of("languages"),
+                "languageCode",
+                "language",
+                toml::Value::String(code),
+            );
+        }
+    }
+    let mut params = get(&config, "params").cloned().unwrap_or(Value::Null);
+    if let Some(Value::Object(own)) = default_language.as_ref().and_then(|l| get(l, "params")) {
+        if !params.is_object() {
+            params = Value::Object(Map::new());
+        }
+        if let Value::Object(params) = &mut params {
+            for (k, v) in own {
+                params.retain(|existing, _| !existing.eq_ignore_ascii_case(k));
+                params.insert(k.clone(), v.clone());
+            }
+        }
+    }
     if let Some(description) = get(&params, "description").and_then(text) {
         map(
             &mut generated,
@@ -140,7 +184,17 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             line: line_of_key(&file_of("summaryLength"), "summaryLength"),
         });
     }
-    generated.content_dir = content_dir(&config);
+    let shared = content_dir(&config);
+    let mut languages = languages;
+    if !languages.list.is_empty() {
+        languages.shared_dir = Some(shared.clone());
+    }
+    generated.content_dir = common_dir(&shared, &languages);
+    generated.out_dir = get(&config, "publishDir")
+        .and_then(text)
+        .map_or_else(|| PathBuf::from("public"), PathBuf::from);
+    // Hugo's RSS is `index.xml` on every list page: the home page's is the site's feed.
+    generated.own_feeds = vec!["index.xml".into()];
     let flag = |key: &str| get(&config, key).is_some_and(truthy);
     let sections: Vec<String> = get(&params, "mainSections")
         .or_else(|| get(&config, "mainSections"))
@@ -150,6 +204,8 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         })
         .unwrap_or_default();
     generated.rules = Rules::Hugo(HugoRules {
+        languages,
+        ugly_urls: flag("uglyURLs"),
         sections,
         permalinks: permalinks(get(&config, "permalinks")),
         build_drafts: flag("buildDrafts"),
@@ -160,6 +216,96 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         date_keys: date_keys(get(&config, "frontmatter").and_then(|f| get(f, "date"))),
     });
     Ok(generated)
+}
+
+/// The languages as Hugo reads them: `defaultContentLanguage` (default `en`), each of
+/// `languages` not disabled (`disabled`, `disableLanguages`), by `weight` then code; each
+/// under its own URL prefix but the default one, unless `defaultContentLanguageInSubdir`;
+/// none where the language has a `baseURL` of its own.
+fn languages(config: &Value) -> Languages {
+    let default = get(config, "defaultContentLanguage")
+        .and_then(text)
+        .unwrap_or_else(|| "en".into())
+        .to_lowercase();
+    let in_subdir = get(config, "defaultContentLanguageInSubdir").is_some_and(truthy);
+    let disabled: Vec<String> = get(config, "disableLanguages")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(text)
+                .map(|c| c.to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(Value::Object(declared)) = get(config, "languages") else {
+        return Languages::default();
+    };
+    let mut list: Vec<(i64, Language)> = declared
+        .iter()
+        .filter(|(code, value)| {
+            !disabled.contains(&code.to_lowercase()) && !get(value, "disabled").is_some_and(truthy)
+        })
+        .map(|(code, value)| {
+            let code = code.to_lowercase();
+            let base_url = get(value, "baseURL").and_then(text);
+            let prefix = if base_url.is_some() || (code == default && !in_subdir) {
+                String::new()
+            } else {
+                code.clone()
+            };
+            let weight = get(value, "weight").and_then(Value::as_i64).unwrap_or(0);
+            let language = Language {
+                title: get(value, "title").and_then(text),
+                prefix,
+                content_dir: get(value, "contentDir").and_then(text).map(PathBuf::from),
+                base_url,
+                code,
+            };
+            // Hugo sorts by weight, a weight of 0 last.
+            (if weight == 0 { i64::MAX } else { weight }, language)
+        })
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    if list.is_empty() {
+        return Languages::default();
+    }
+    Languages {
+        default,
+        list: list.into_iter().map(|(_, l)| l).collect(),
+        shared_dir: None,
+    }
+}
+
+/// The folder that holds every language's content: the shared content folder, or the
+/// closest folder above every language's own.
+fn common_dir(shared: &Path, languages: &Languages) -> PathBuf {
+    let mut dirs: Vec<PathBuf> = languages
+        .list
+        .iter()
+        .map(|l| {
+            l.content_dir
+                .clone()
+                .unwrap_or_else(|| shared.to_path_buf())
+        })
+        .collect();
+    if dirs.is_empty() {
+        return shared.to_path_buf();
+    }
+    let first = dirs.remove(0);
+    let mut common = PathBuf::new();
+    'parts: for (i, part) in first.components().enumerate() {
+        for other in &dirs {
+            if other.components().nth(i) != Some(part) {
+                break 'parts;
+            }
+        }
+        common.push(part);
+    }
+    if common.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        common
+    }
 }
 
 /// `contentDir`, or the folder mounted as `content` by a module mount.

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Generated, JekyllRules, Mapped, Rules};
+use super::model::{Generated, JekyllDefault, JekyllRules, Mapped, Rules};
 use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
@@ -22,6 +22,39 @@ pub(super) fn detect(root: &Path) -> Option<PathBuf> {
         .collect();
     below.sort();
     below.into_iter().next()
+}
+
+/// Whether `plugins` (or the older `gems`) names `name`.
+fn uses_plugin(config: &serde_json::Value, name: &str) -> bool {
+    ["plugins", "gems"].iter().any(|key| {
+        get(config, key)
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|list| list.iter().any(|p| text(p).as_deref() == Some(name)))
+    })
+}
+
+/// `defaults`: each scope (`path`, `type`) with its values, in the order written.
+fn defaults(config: &serde_json::Value) -> Vec<JekyllDefault> {
+    let Some(serde_json::Value::Array(items)) = get(config, "defaults") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let values = get(item, "values")?.as_object()?;
+            let scope = get(item, "scope");
+            let path = scope
+                .and_then(|s| get(s, "path"))
+                .and_then(text)
+                .unwrap_or_default();
+            let kind = scope.and_then(|s| get(s, "type")).and_then(text);
+            Some(JekyllDefault {
+                path: path.trim_start_matches("./").trim_matches('/').to_string(),
+                kind,
+                values: serde_json::Value::Object(values.clone()).to_string(),
+            })
+        })
+        .collect()
 }
 
 /// A permalink style's pattern, or the pattern itself.
@@ -96,7 +129,25 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     generated.content_dir = get(&config, "source")
         .and_then(text)
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    generated.out_dir = get(&config, "destination")
+        .and_then(text)
+        .map_or_else(|| PathBuf::from("_site"), PathBuf::from);
+    // jekyll-feed's file, when the site uses the plugin.
+    if uses_plugin(&config, "jekyll-feed") {
+        generated.own_feeds = vec![get(&config, "feed")
+            .and_then(|f| get(f, "path"))
+            .and_then(text)
+            .unwrap_or_else(|| "feed.xml".into())];
+    }
+    // `collections: posts: permalink:` is the posts' pattern, over the site's.
+    let posts_collection = get(&config, "collections").and_then(|c| get(c, "posts"));
+    let permalink = posts_collection
+        .and_then(|p| get(p, "permalink"))
+        .and_then(text)
+        .unwrap_or(permalink);
     generated.rules = Rules::Jekyll(JekyllRules {
+        defaults: defaults(&config),
+        excerpt_separator: get(&config, "excerpt_separator").and_then(text),
         permalink: pattern_of(&permalink),
         future: get(&config, "future").is_some_and(truthy),
         unpublished: get(&config, "unpublished").is_some_and(truthy),

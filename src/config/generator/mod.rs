@@ -11,7 +11,10 @@ mod zola;
 use std::path::Path;
 
 use crate::diag::Diagnostic;
-pub use model::{Generated, HugoRules, JekyllRules, Mapped, Rules, Slugify, ZolaRules};
+pub use model::{
+    Generated, HugoRules, JekyllDefault, JekyllRules, Language, Languages, Mapped, Rules, Slugify,
+    ZolaRules,
+};
 pub(crate) use values::{text, truthy};
 
 /// Detects the generator of the site at `root` and reads its configuration.
@@ -29,6 +32,20 @@ pub fn read(root: &Path) -> Result<Generated, Vec<Diagnostic>> {
         root,
         "no Hugo (hugo.toml, config/_default/), Zola (config.toml with base_url) or Jekyll (_config.yml) configuration here: is this the site's root?",
     )])
+}
+
+/// The generator whose configuration is at `root`, if any (herald's own `config.toml`,
+/// which has a `base_url` too, is told apart by [`crate::config::site_at`]).
+pub fn detect(root: &Path) -> Option<&'static str> {
+    if hugo::detect(root).is_some() {
+        Some("hugo")
+    } else if zola::detect(root).is_some() {
+        Some("zola")
+    } else if jekyll::detect(root).is_some() {
+        Some("jekyll")
+    } else {
+        None
+    }
 }
 
 /// Which generator a `config.toml` belongs to, when it is not herald's.

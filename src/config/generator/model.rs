@@ -18,9 +18,71 @@ pub enum Rules {
     Zola(ZolaRules),
 }
 
+impl Rules {
+    /// The site's languages (empty: one language, no translations).
+    pub fn languages(&self) -> &Languages {
+        static NONE: Languages = Languages {
+            default: String::new(),
+            list: Vec::new(),
+            shared_dir: None,
+        };
+        match self {
+            Rules::Hugo(rules) => &rules.languages,
+            Rules::Zola(rules) => &rules.languages,
+            Rules::Herald | Rules::Jekyll(_) => &NONE,
+        }
+    }
+}
+
+/// The languages of a multilingual Hugo or Zola site. Each is a blog of its own, with its
+/// feeds at its URL prefix.
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    /// The default language's code (Hugo's `defaultContentLanguage`, Zola's
+    /// `default_language`); empty when the site declares no languages.
+    pub default: String,
+    /// Every language, the default one included, by weight (Hugo) or as written (Zola).
+    pub list: Vec<Language>,
+    /// The folder the languages without one of their own share, relative to the site's
+    /// root (Hugo's top-level `contentDir`); `None`: the posts folder.
+    pub shared_dir: Option<PathBuf>,
+}
+
+impl Languages {
+    /// The language whose code is `code`.
+    pub fn get(&self, code: &str) -> Option<&Language> {
+        self.list.iter().find(|l| l.code == code)
+    }
+
+    /// Whether `code` names one of the site's languages other than the default.
+    pub fn is_other(&self, code: &str) -> bool {
+        code != self.default && self.get(code).is_some()
+    }
+}
+
+/// One language of a multilingual site.
+#[derive(Debug, Clone, Default)]
+pub struct Language {
+    /// Its code (`en`, `zh-cn`), as the configuration names it.
+    pub code: String,
+    /// Its site title, when it sets one.
+    pub title: Option<String>,
+    /// The URL path its pages are under, below the base URL (`fr`), empty for none.
+    pub prefix: String,
+    /// Its own content folder, relative to the site's root (Hugo's per-language
+    /// `contentDir`); `None`: the shared one, translations named `post.<code>.md`.
+    pub content_dir: Option<PathBuf>,
+    /// Its own base URL (Hugo's per-language `baseURL`).
+    pub base_url: Option<String>,
+}
+
 /// Hugo: sections, `[permalinks]`, build flags.
 #[derive(Debug, Clone, Default)]
 pub struct HugoRules {
+    /// The languages (`languages`, `defaultContentLanguage`).
+    pub languages: Languages,
+    /// `uglyURLs`: a page's URL ends in `.html` instead of `/`.
+    pub ugly_urls: bool,
     /// The sections whose pages are blog posts (`mainSections`); empty: the section with the
     /// most dated pages.
     pub sections: Vec<String>,
@@ -41,15 +103,32 @@ pub struct HugoRules {
     pub date_keys: Vec<String>,
 }
 
-/// Jekyll: `permalink`, `future`, `unpublished`.
+/// Jekyll: `permalink`, `future`, `unpublished`, `defaults`.
 #[derive(Debug, Clone, Default)]
 pub struct JekyllRules {
-    /// The permalink pattern (a style name already expanded).
+    /// The permalink pattern (a style name already expanded): the posts collection's own
+    /// (`collections: posts: permalink:`) when it sets one, else the site's.
     pub permalink: String,
+    /// `defaults`: front-matter values for the posts a scope matches, in the order written
+    /// (a later match wins, as in Jekyll).
+    pub defaults: Vec<JekyllDefault>,
+    /// `excerpt_separator`.
+    pub excerpt_separator: Option<String>,
     /// Publish posts dated in the future (`future: true`).
     pub future: bool,
     /// Publish posts with `published: false` (`unpublished: true`).
     pub unpublished: bool,
+}
+
+/// One entry of Jekyll's `defaults`: a scope and the values it gives.
+#[derive(Debug, Clone, Default)]
+pub struct JekyllDefault {
+    /// `scope: path`, relative to the source folder (empty: every file).
+    pub path: String,
+    /// `scope: type` (`posts`, `pages`, a collection), `None`: any.
+    pub kind: Option<String>,
+    /// The values, as front matter (JSON text, as the cache keeps front matter).
+    pub values: String,
 }
 
 /// Zola: how paths are slugified.
@@ -57,6 +136,13 @@ pub struct JekyllRules {
 pub struct ZolaRules {
     /// `[slugify] paths`.
     pub slugify: Slugify,
+    /// `[slugify] paths_keep_dates`: a dated file name keeps its date in the slug.
+    pub keep_dates: bool,
+    /// The languages (`default_language`, `[languages]`).
+    pub languages: Languages,
+    /// The site's own feed is on (`generate_feeds`, or `generate_feed` before 0.19): its
+    /// pages are the main blog's.
+    pub site_feeds: bool,
     /// Sections whose `_index.md` sets `generate_feeds` (or `generate_feed`): blogs of
     /// their own, as paths below the content folder (`inside-rust`).
     pub feed_sections: Vec<String>,
@@ -89,6 +175,10 @@ pub struct Generated {
     pub mapped: Vec<Mapped>,
     /// Each value herald saw and could not use.
     pub unmapped: Vec<Mapped>,
+    /// The files the generator itself writes as feeds, relative to `out_dir` below.
+    pub own_feeds: Vec<String>,
+    /// The folder the generator writes the site into, relative to the site's root.
+    pub out_dir: PathBuf,
 }
 
 /// One value read from a generator's configuration.
@@ -114,6 +204,8 @@ impl Generated {
             content_dir: PathBuf::from(content_dir),
             mapped: Vec::new(),
             unmapped: Vec::new(),
+            own_feeds: Vec::new(),
+            out_dir: PathBuf::from("public"),
         }
     }
 }

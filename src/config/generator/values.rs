@@ -77,8 +77,10 @@ pub(crate) fn line_of_key(file: &Path, key: &str) -> usize {
     text.lines()
         .position(|line| {
             let line = line.trim_start().trim_start_matches('"');
-            line.len() > key.len()
-                && line[..key.len()].eq_ignore_ascii_case(key)
+            // `get`, not indexing: a line may hold any text, and `key.len()` bytes in may be
+            // inside a character.
+            line.get(..key.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(key))
                 && line[key.len()..]
                     .trim_start_matches('"')
                     .trim_start()

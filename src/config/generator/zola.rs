@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Generated, Rules, Slugify, ZolaRules};
-use super::values::{get, map, map_texts, read_value, text, to_toml};
+use super::model::{Generated, Language, Languages, Rules, Slugify, ZolaRules};
+use super::values::{get, map, map_texts, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
 pub(super) fn detect(root: &Path) -> Option<PathBuf> {
@@ -41,11 +41,85 @@ pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic
         _ => Slugify::On,
     };
     let content = root.join("content");
+    let slugify_table = get(&config, "slugify");
+    generated.out_dir = get(&config, "output_dir")
+        .and_then(text)
+        .map_or_else(|| PathBuf::from("public"), PathBuf::from);
+    generated.own_feeds = feed_files(&config);
     generated.rules = Rules::Zola(ZolaRules {
+        keep_dates: slugify_table
+            .and_then(|s| get(s, "paths_keep_dates"))
+            .is_some_and(truthy),
+        languages: languages(&config),
+        site_feeds: ["generate_feeds", "generate_feed"]
+            .iter()
+            .any(|k| get(&config, k).is_some_and(truthy)),
         slugify,
         feed_sections: feed_sections(&content, &content),
     });
     Ok(generated)
+}
+
+/// The files Zola writes as feeds (when it writes any): `feed_filenames` (0.19 on, default
+/// `atom.xml`) or `feed_filename` (before), at the root and below each language's prefix.
+fn feed_files(config: &serde_json::Value) -> Vec<String> {
+    let names: Vec<String> = match get(config, "feed_filenames") {
+        Some(serde_json::Value::Array(items)) => items.iter().filter_map(text).collect(),
+        _ => vec![get(config, "feed_filename")
+            .and_then(text)
+            .unwrap_or_else(|| "atom.xml".into())],
+    };
+    let mut files = names.clone();
+    for language in languages(config)
+        .list
+        .iter()
+        .filter(|l| !l.prefix.is_empty())
+    {
+        files.extend(names.iter().map(|n| format!("{}/{n}", language.prefix)));
+    }
+    files
+}
+
+/// Zola's languages: `default_language` (default `en`) and the others, each under its
+/// code: `[languages.fr]` tables (0.15 on) or a `languages = [{ code = "fr" }]` list.
+fn languages(config: &serde_json::Value) -> Languages {
+    let default = get(config, "default_language")
+        .and_then(text)
+        .unwrap_or_else(|| "en".into());
+    let others: Vec<(String, Option<String>)> = match get(config, "languages") {
+        Some(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(code, v)| (code.clone(), get(v, "title").and_then(text)))
+            .collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| Some((get(v, "code").and_then(text)?, None)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let others: Vec<(String, Option<String>)> = others
+        .into_iter()
+        .filter(|(code, _)| *code != default)
+        .collect();
+    if others.is_empty() {
+        return Languages::default();
+    }
+    let mut list = vec![Language {
+        code: default.clone(),
+        title: get(config, "title").and_then(text),
+        ..Language::default()
+    }];
+    list.extend(others.into_iter().map(|(code, title)| Language {
+        prefix: code.clone(),
+        code,
+        title,
+        ..Language::default()
+    }));
+    Languages {
+        default,
+        list,
+        shared_dir: None,
+    }
 }
 
 /// The sections below `dir` whose `_index.md` front matter turns their own feeds on.
