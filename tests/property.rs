@@ -396,3 +396,70 @@ fn the_checks_catch_what_they_look_for() {
     std::fs::write(&xml, "<rss><channel><item>").unwrap();
     assert!(std::panic::catch_unwind(|| assert_feed_xml(&xml)).is_err());
 }
+
+/// A configuration file of a site: keys the readers look for, with values and lines of any
+/// text (non-ASCII where a byte count would cut a character: `支` after a key's length).
+fn site_config() -> impl Strategy<Value = (String, String)> {
+    let value = prop_oneof![
+        "\\PC{0,12}",
+        Just("支持多语言".to_string()),
+        Just("\"/\"".to_string()),
+        Just("[\"a\", 1, {b = 2}]".to_string()),
+        "[0-9]{1,4}",
+    ];
+    let key = prop::sample::select(vec![
+        "baseURL",
+        "base_url",
+        "title",
+        "languages",
+        "defaultContentLanguage",
+        "contentDir",
+        "permalinks",
+        "url",
+        "baseurl",
+        "permalink",
+        "collections",
+        "defaults",
+        "timezone",
+        "default_language",
+        "slugify",
+        "feed_filenames",
+        "支",
+        "titl支",
+        "é",
+    ]);
+    let line = prop_oneof![
+        (key.clone(), value.clone()).prop_map(|(k, v)| format!("{k} = {v}")),
+        (key.clone(), value.clone()).prop_map(|(k, v)| format!("{k}: {v}")),
+        (key, "\\PC{0,6}").prop_map(|(k, v)| format!("[{k}.{v}]")),
+        "\\PC{0,30}",
+    ];
+    (
+        prop::sample::select(vec!["config.toml", "hugo.toml", "hugo.yaml", "_config.yml"])
+            .prop_map(str::to_string),
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n")),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 500,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any text in any generator's configuration file is read without a panic: it is a
+    /// site, or an error on its line.
+    #[test]
+    fn any_text_in_a_site_config_is_read_without_a_panic((name, text) in site_config()) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(&name), &text).unwrap();
+        std::fs::create_dir_all(dir.path().join("content/blog")).unwrap();
+        std::fs::write(dir.path().join("content/blog/2020-01-02-a.md"), "---\ntitle: A\n---\nx\n").unwrap();
+        let _ = herald::config::site_at(dir.path());
+        if let Ok((site, _)) = herald::config::Site::load_site(dir.path()) {
+            let filter = herald::post::Filter { drafts: false, future: false, now: "2026-11-25T12:00:00Z".parse().unwrap() };
+            let _ = herald::post::load(&site, &site.posts_dir(), &filter);
+        }
+    }
+}

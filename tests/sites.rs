@@ -113,7 +113,21 @@ fn fixture_sites_get_their_generators_urls_and_dates() {
 #[test]
 fn real_blogs_get_their_generators_urls_and_dates() {
     let sites = root().join("tests/corpus/sites");
-    for name in ["hugo-linkerd", "jekyll-cordova", "zola-rust-osdev"] {
+    for name in [
+        "hugo-linkerd",
+        "jekyll-cordova",
+        "zola-rust-osdev",
+        // Multilingual Hugo: per-language contentDir (cloudwego); a top-level contentDir
+        // for the default language and a base URL given in herald.toml (jx).
+        "hugo-cloudwego",
+        "hugo-jx",
+        // Jekyll's `collections: posts: permalink:` and a time zone that moves the day.
+        "jekyll-jekyll",
+        // Zola pages dated only by their `path`, two feed sections.
+        "zola-rust-blog",
+        // Zola's slugs of a non-ASCII folder name.
+        "zola-mnt-io",
+    ] {
         assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
     }
 }

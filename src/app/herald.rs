@@ -269,12 +269,15 @@ impl Herald {
         week.resolve(self.now, self.site.config.digest.week_starts, self.site.tz)
     }
 
-    /// The posts published in `week`, newest first.
+    /// The posts published in `week`, newest first: on a multilingual site, the default
+    /// language's (the other languages are blogs of their own, with their own feeds).
     pub(crate) fn posts_in(&self, week: Week) -> Vec<&Post> {
+        let default = &self.site.config.rules.languages().default;
         self.loaded
             .posts
             .iter()
             .filter(|p| week.contains(p.published))
+            .filter(|p| p.lang.is_empty() || p.lang == *default)
             .collect()
     }
 

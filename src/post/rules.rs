@@ -600,28 +600,47 @@ fn in_language(languages: &Languages, lang: &str, path: &str) -> String {
     }
 }
 
-/// Hugo's final URL path: each segment made URL-safe, lower-cased unless disabled.
+/// Hugo's final URL path, as its `UnicodeSanitize` makes it: letters, digits, marks and
+/// `./\\_#+~-@` (and `%XX`) kept, a run of spaces one `-` before the next kept character
+/// unless a `-` is already there or comes next, everything else dropped (`&`, `,`, `(`,
+/// `|`, `'`, `:`); lower-cased unless disabled.
 fn url_path(path: &str, lowercase: bool) -> String {
+    let chars: Vec<char> = path.chars().collect();
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_whitespace() {
-            if !out.ends_with('-') {
+    let mut hyphen = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let hex = |at: usize| chars.get(at).is_some_and(char::is_ascii_hexdigit);
+        let kept = c.is_alphanumeric()
+            || is_mark(c)
+            || "./\\_#+~-@".contains(c)
+            || (c == '%' && hex(i + 1) && hex(i + 2));
+        if kept {
+            if hyphen && c != '-' && !out.ends_with('-') {
                 out.push('-');
             }
-        } else if c.is_alphanumeric() || "./_-~+#@:!$&'()*,;=".contains(c) {
+            hyphen = false;
             if lowercase {
                 out.extend(c.to_lowercase());
             } else {
                 out.push(c);
             }
-        } else if c == '/' {
-            out.push('/');
+        } else if c.is_whitespace() && !out.is_empty() {
+            hyphen = true;
         }
     }
     while out.contains("//") {
         out = out.replace("//", "/");
     }
     out
+}
+
+/// A combining mark (Unicode category M) in the blocks real titles use: accents, Indic
+/// vowel signs, and the like.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0x3099 | 0x309A | 0xFE20..=0xFE2F)
 }
 
 /// Jekyll's `slugify` in `pretty` mode: characters other than letters, digits and
