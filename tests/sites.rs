@@ -348,3 +348,24 @@ fn what_the_generators_accept_herald_accepts() {
         stderr(&out)
     );
 }
+
+#[test]
+fn init_never_lets_herald_overwrite_the_sites_own_feed() {
+    // rust-osdev's Zola config has `feed_filenames = ["rss.xml"]`: herald's default
+    // public/rss.xml would be the same file.
+    let site = copy(&root().join("tests/corpus/sites/zola-rust-osdev"));
+    let out = herald(site.path(), &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("rss.xml: herald's feed would overwrite the zola site's own feed"),
+        "{}",
+        stderr(&out)
+    );
+    let written = std::fs::read_to_string(site.path().join("herald.toml")).unwrap();
+    assert!(
+        written.contains("rss_file = \"herald-rss.xml\""),
+        "{written}"
+    );
+    let again = herald(site.path(), &["init"]);
+    assert!(!stderr(&again).contains("overwrite"), "{}", stderr(&again));
+}

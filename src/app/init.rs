@@ -51,13 +51,36 @@ impl Herald {
                 ),
             ));
         }
+        // herald's feeds must not overwrite the generator's own in the folder it publishes.
+        let feeds = &self.site.config.feeds;
+        let ours = self.site.resolve(&feeds.out_dir);
+        let mut clashes = Vec::new();
+        if ours == self.site.resolve(&generated.out_dir) {
+            for format in &feeds.formats {
+                let name = feeds.file_name(*format);
+                if generated.own_feeds.iter().any(|own| own == name) {
+                    clashes.push((format.key(), name.to_string()));
+                    report.diagnostics.push(Diagnostic::new(
+                        root.join("herald.toml"),
+                        None,
+                        Severity::Warning,
+                        format!(
+                            "{}: herald's feed would overwrite the {} site's own feed there: set [feeds] {}_file to another name (a herald.toml that init writes does)",
+                            ours.join(name).display(),
+                            generated.generator,
+                            format.key()
+                        ),
+                    ));
+                }
+            }
+        }
         let path = root.join("herald.toml");
         if path.exists() {
             report
                 .lines
                 .push(format!("{} exists: left as it is", path.display()));
         } else {
-            write_atomic(&path, template(generated.generator).as_bytes())?;
+            write_atomic(&path, template(generated.generator, &clashes).as_bytes())?;
             report.lines.push(format!(
                 "wrote {}: set [digest] from and to, and [smtp], before sending",
                 path.display()
@@ -76,14 +99,23 @@ fn one_line(value: &str) -> String {
     }
 }
 
-fn template(generator: &str) -> String {
+fn template(generator: &str, clashes: &[(&str, String)]) -> String {
+    // A feed file the generator writes itself gets another name.
+    let renamed: String = clashes
+        .iter()
+        .map(|(key, name)| {
+            format!(
+                "{key}_file = \"herald-{name}\"   # {name} is the {generator} site's own feed\n"
+            )
+        })
+        .collect();
     format!(
         r#"# herald's settings for this {generator} site. Everything about the site itself (base URL,
 # title, time zone, permalinks, params, where the posts are) is read from the site's own
 # configuration, as `herald init` listed it; set a key here only to override it.
 
 [feeds]
-# out_dir = "public"      # where `herald build` writes the feeds
+{renamed}# out_dir = "public"      # where `herald build` writes the feeds
 # limit = 20              # entries per feed; 0 for all
 # per_tag = false         # also one feed per tag under tags/<slug>/
 

@@ -87,6 +87,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Its key in `[feeds]` settings: `rss`, `atom`, `json` (`rss_file`, …).
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
     /// The name readers know the format by: `RSS`, `Atom`, `JSON Feed`.
     pub fn name(self) -> &'static str {
         match self {
