@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime
+from urllib.parse import unquote
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,7 +32,30 @@ def herald(binary, root, *args):
 
 
 def parse_date(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """An instant to the second: the generators' printing layouts print whole seconds."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(microsecond=0)
+
+
+def compare(entries, truth):
+    """Each truth row (source → url, date or None) against herald's entries by source: the
+    number right and a line for every miss. URLs are compared percent-decoded, as a browser
+    reads them (generators print some encoded, some not)."""
+    misses, right = [], 0
+    for source, (url, date) in sorted(truth.items()):
+        entry = entries.get(source)
+        if entry is None:
+            misses.append(f"{source}: published by the generator, missing")
+            continue
+        wrong = []
+        if unquote(entry["permalink"]) != unquote(url):
+            wrong.append(f"url {entry['permalink']} (truth {url})")
+        if date and parse_date(entry["published"]) != parse_date(date):
+            wrong.append(f"date {entry['published']} (truth {date})")
+        if wrong:
+            misses.append(f"{source}: " + "; ".join(wrong))
+        else:
+            right += 1
+    return right, misses
 
 
 def layout(corpus, name, scratch):
@@ -87,21 +111,7 @@ def check_blog(binary, corpus, name, scratch):
     if out.returncode != 0:
         return name, [f"entries failed ({out.returncode}): {out.stderr.strip()[:2000]}"], None
     entries = {os.path.relpath(e["source"], root): e for e in json.loads(out.stdout)}
-    misses, right = [], 0
-    for source, (url, date) in sorted(truth.items()):
-        entry = entries.get(source)
-        if entry is None:
-            misses.append(f"{source}: published by the generator, missing")
-            continue
-        wrong = []
-        if entry["permalink"] != url:
-            wrong.append(f"url {entry['permalink']} (truth {url})")
-        if date and parse_date(entry["published"]) != parse_date(date):
-            wrong.append(f"date {entry['published']} (truth {date})")
-        if wrong:
-            misses.append(f"{source}: " + "; ".join(wrong))
-        else:
-            right += 1
+    right, misses = compare(entries, truth)
     for source in sorted(set(entries) - set(truth)):
         why = "listed as unpublished" if source in unpublished else "not in the truth"
         misses.append(f"{source}: herald publishes it, {why}")

@@ -201,7 +201,16 @@ pub(crate) fn plan<'a>(site: &'a Site, heads: &[Head<'_>]) -> Vec<Planned<'a>> {
         &mut feeds,
     );
     for (blog, items) in selection.blogs {
-        let title = format!("{}: {blog}", site.config.title);
+        // A language's blog is called by its own title where the site gives it one.
+        let title = site
+            .config
+            .rules
+            .languages()
+            .list
+            .iter()
+            .find(|l| l.prefix == blog)
+            .and_then(|l| l.title.clone())
+            .unwrap_or_else(|| format!("{}: {blog}", site.config.title));
         plan_set(site, heads, items, Path::new(&blog), &title, &mut feeds);
     }
     for tag in selection.tags {

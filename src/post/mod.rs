@@ -399,33 +399,30 @@ fn decode(path: &Path, bytes: Vec<u8>, max_bytes: u64) -> Result<String, Diagnos
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-/// Each language's base URL and content folder, the default language's first; the site's
-/// own when it has one language.
+/// Each language's base URL and content folder, the default language's first (a shared
+/// folder is the default language's); the site's own when it has one language.
 fn page_roots(site: &Site) -> Vec<(String, std::path::PathBuf)> {
     let languages = site.config.rules.languages();
-    let mut roots: Vec<(bool, String, std::path::PathBuf)> = languages
-        .list
-        .iter()
-        .map(|l| {
-            let base = match (&l.base_url, l.prefix.as_str()) {
-                (Some(base), _) => base.trim_end_matches('/').to_string(),
-                (None, "") => site.base().to_string(),
-                (None, prefix) => format!("{}/{prefix}", site.base()),
-            };
-            let dir = l
-                .content_dir
-                .as_ref()
-                .map_or_else(|| site.posts_dir(), |d| site.resolve(d));
-            (l.code != languages.default, base, dir)
-        })
-        .collect();
-    if roots.is_empty() {
-        return vec![(site.base().to_string(), site.posts_dir())];
-    }
-    roots.sort_by_key(|(other, _, _)| *other);
-    roots
+    let roots = layout::Roots::of(&site.config.rules, &site.root, &site.posts_dir());
+    let base_of = |code: &str| {
+        let at = languages.path_in(code, "");
+        if at.starts_with('/') || at.is_empty() {
+            format!("{}{at}", site.base())
+        } else {
+            at
+        }
+    };
+    let mut own: Vec<(bool, String, std::path::PathBuf)> = roots
+        .own
         .into_iter()
-        .map(|(_, base, dir)| (base, dir))
+        .map(|(dir, code)| (code != languages.default, base_of(&code), dir))
+        .collect();
+    own.sort_by_key(|(other, _, _)| *other);
+    roots
+        .shared
+        .map(|dir| (base_of(&languages.default), dir))
+        .into_iter()
+        .chain(own.into_iter().map(|(_, base, dir)| (base, dir)))
         .collect()
 }
 

@@ -8,9 +8,7 @@ use super::dates::{date_from_file_name, parse_date, parse_date_loose};
 use super::front_matter::{key_line, LineError, Split};
 use super::layout::Located;
 use super::permalink::{fill as expand, hugo_slug};
-use crate::config::generator::{
-    text as scalar, HugoRules, JekyllRules, Languages, Slugify, ZolaRules,
-};
+use crate::config::generator::{text as scalar, HugoRules, JekyllRules, Slugify, ZolaRules};
 use crate::config::{in_zone, Site};
 
 /// What a generator decides about one post.
@@ -149,7 +147,9 @@ pub(crate) fn hugo(
     let path = match front.get("url").and_then(scalar) {
         // A `url` from the root is the page's own; a relative one is below its language's.
         Some(url) if url.starts_with('/') => page_url(url),
-        Some(url) => in_language(&rules.languages, &at.lang, &page_url(format!("/{url}"))),
+        Some(url) => rules
+            .languages
+            .path_in(&at.lang, &page_url(format!("/{url}"))),
         None => {
             let pattern = rules
                 .permalinks
@@ -197,7 +197,7 @@ pub(crate) fn hugo(
                 Some(page) if rules.ugly_urls && !page.is_empty() => format!("{page}.html"),
                 _ => path,
             };
-            in_language(&rules.languages, &at.lang, &path)
+            rules.languages.path_in(&at.lang, &path)
         }
     };
     let expiry_key = ["expiryDate", "unpublishdate"]
@@ -419,7 +419,7 @@ pub(crate) fn zola(
                 path.push_str(&slug);
                 path.push('/');
             }
-            in_language(&rules.languages, &at.lang, &path)
+            rules.languages.path_in(&at.lang, &path)
         }
     };
     Ok(Facts {
@@ -535,17 +535,14 @@ pub(crate) fn jekyll_defaults(
     let mut merged = serde_json::Map::new();
     let mut old: Option<&crate::config::generator::JekyllDefault> = None;
     for set in rules.defaults.iter().filter(|d| applies(d)) {
-        let Ok(Value::Object(values)) = serde_json::from_str::<Value>(&set.values) else {
-            continue;
-        };
         let wins = match old {
             None => true,
             Some(old) if set.path.len() != old.path.len() => set.path.len() > old.path.len(),
             Some(old) => set.kind.is_some() || old.kind.is_none(),
         };
-        for (k, v) in values {
-            if wins || !merged.contains_key(&k) {
-                merged.insert(k, v);
+        for (k, v) in &set.values {
+            if wins || !merged.contains_key(k) {
+                merged.insert(k.clone(), v.clone());
             }
         }
         if wins {
@@ -585,19 +582,6 @@ fn stem(at: &Located) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or("post")
         .to_string()
-}
-
-/// A path below the base URL under a language's prefix (`/fr/…`), or under that
-/// language's own base URL.
-fn in_language(languages: &Languages, lang: &str, path: &str) -> String {
-    match languages.get(lang) {
-        Some(language) => match &language.base_url {
-            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-            None if language.prefix.is_empty() => path.to_string(),
-            None => format!("/{}{path}", language.prefix),
-        },
-        None => path.to_string(),
-    }
 }
 
 /// Hugo's final URL path, as its `UnicodeSanitize` makes it: letters, digits, marks and

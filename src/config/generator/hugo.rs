@@ -94,7 +94,8 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             .unwrap_or_else(|| root.join("hugo.toml"))
     };
     let mut generated = Generated::new("hugo", "content");
-    let languages = languages(&config);
+    let shared = content_dir(&config);
+    let languages = languages(&config, &shared);
     map_texts(
         &mut generated,
         &config,
@@ -184,11 +185,6 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             line: line_of_key(&file_of("summaryLength"), "summaryLength"),
         });
     }
-    let shared = content_dir(&config);
-    let mut languages = languages;
-    if !languages.list.is_empty() {
-        languages.shared_dir = Some(shared.clone());
-    }
     generated.content_dir = common_dir(&shared, &languages);
     generated.out_dir = get(&config, "publishDir")
         .and_then(text)
@@ -222,7 +218,7 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
 /// `languages` not disabled (`disabled`, `disableLanguages`), by `weight` then code; each
 /// under its own URL prefix but the default one, unless `defaultContentLanguageInSubdir`;
 /// none where the language has a `baseURL` of its own.
-fn languages(config: &Value) -> Languages {
+fn languages(config: &Value, shared: &Path) -> Languages {
     let default = get(config, "defaultContentLanguage")
         .and_then(text)
         .unwrap_or_else(|| "en".into())
@@ -272,7 +268,7 @@ fn languages(config: &Value) -> Languages {
     Languages {
         default,
         list: list.into_iter().map(|(_, l)| l).collect(),
-        shared_dir: None,
+        shared_dir: Some(shared.to_path_buf()),
     }
 }
 

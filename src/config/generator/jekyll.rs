@@ -51,7 +51,7 @@ fn defaults(config: &serde_json::Value) -> Vec<JekyllDefault> {
             Some(JekyllDefault {
                 path: path.trim_start_matches("./").trim_matches('/').to_string(),
                 kind,
-                values: serde_json::Value::Object(values.clone()).to_string(),
+                values: values.clone(),
             })
         })
         .collect()

@@ -54,6 +54,19 @@ impl Languages {
         self.list.iter().find(|l| l.code == code)
     }
 
+    /// `path` (below the base URL) under language `code`'s prefix (`/fr/…`), or under its
+    /// own base URL (then absolute); as it is for a language the site does not declare.
+    pub fn path_in(&self, code: &str, path: &str) -> String {
+        match self.get(code) {
+            Some(language) => match &language.base_url {
+                Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+                None if language.prefix.is_empty() => path.to_string(),
+                None => format!("/{}{path}", language.prefix),
+            },
+            None => path.to_string(),
+        }
+    }
+
     /// Whether `code` names one of the site's languages other than the default.
     pub fn is_other(&self, code: &str) -> bool {
         code != self.default && self.get(code).is_some()
@@ -127,8 +140,8 @@ pub struct JekyllDefault {
     pub path: String,
     /// `scope: type` (`posts`, `pages`, a collection), `None`: any.
     pub kind: Option<String>,
-    /// The values, as front matter (JSON text, as the cache keeps front matter).
-    pub values: String,
+    /// The values, as front matter.
+    pub values: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Zola: how paths are slugified.

@@ -45,24 +45,26 @@ pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic
     generated.out_dir = get(&config, "output_dir")
         .and_then(text)
         .map_or_else(|| PathBuf::from("public"), PathBuf::from);
-    generated.own_feeds = feed_files(&config);
+    let languages = languages(&config);
+    generated.own_feeds = feed_files(&config, &languages);
     generated.rules = Rules::Zola(ZolaRules {
         keep_dates: slugify_table
             .and_then(|s| get(s, "paths_keep_dates"))
             .is_some_and(truthy),
-        languages: languages(&config),
-        site_feeds: ["generate_feeds", "generate_feed"]
-            .iter()
-            .any(|k| get(&config, k).is_some_and(truthy)),
+        languages,
+        site_feeds: FEEDS_ON.iter().any(|k| get(&config, k).is_some_and(truthy)),
         slugify,
         feed_sections: feed_sections(&content, &content),
     });
     Ok(generated)
 }
 
+/// The keys that turn a site's or a section's feeds on (`generate_feed` before 0.19).
+const FEEDS_ON: [&str; 2] = ["generate_feeds", "generate_feed"];
+
 /// The files Zola writes as feeds (when it writes any): `feed_filenames` (0.19 on, default
 /// `atom.xml`) or `feed_filename` (before), at the root and below each language's prefix.
-fn feed_files(config: &serde_json::Value) -> Vec<String> {
+fn feed_files(config: &serde_json::Value, languages: &Languages) -> Vec<String> {
     let names: Vec<String> = match get(config, "feed_filenames") {
         Some(serde_json::Value::Array(items)) => items.iter().filter_map(text).collect(),
         _ => vec![get(config, "feed_filename")
@@ -70,11 +72,7 @@ fn feed_files(config: &serde_json::Value) -> Vec<String> {
             .unwrap_or_else(|| "atom.xml".into())],
     };
     let mut files = names.clone();
-    for language in languages(config)
-        .list
-        .iter()
-        .filter(|l| !l.prefix.is_empty())
-    {
+    for language in languages.list.iter().filter(|l| !l.prefix.is_empty()) {
         files.extend(names.iter().map(|n| format!("{}/{n}", language.prefix)));
     }
     files
@@ -141,7 +139,7 @@ fn feed_sections(content: &Path, dir: &Path) -> Vec<String> {
             rest[..end].parse::<toml::Table>().ok()
         });
         let feeds = front.is_some_and(|f| {
-            ["generate_feeds", "generate_feed"]
+            FEEDS_ON
                 .iter()
                 .any(|k| f.get(*k).and_then(toml::Value::as_bool) == Some(true))
         });
