@@ -369,3 +369,72 @@ fn init_never_lets_herald_overwrite_the_sites_own_feed() {
     let again = herald(site.path(), &["init"]);
     assert!(!stderr(&again).contains("overwrite"), "{}", stderr(&again));
 }
+
+#[test]
+fn a_setting_herald_does_not_honour_is_a_warning_on_its_line() {
+    // Each setting changes which pages are posts, or their URLs: herald says it does not
+    // read it, in `init` and in `check`, with the file and line.
+    let cases = [
+        (
+            "hugo",
+            "hugo.toml",
+            "ignoreFiles = ['\\.draft\\.md$']\n",
+            1,
+            "ignoreFiles",
+        ),
+        (
+            "jekyll",
+            "_config.yml",
+            "collections:\n  releases:\n    output: true\n",
+            // The line of the collection's own key.
+            2,
+            "collections.releases",
+        ),
+        (
+            "zola",
+            "config.toml",
+            "ignored_content = ['*.draft.md']\n",
+            1,
+            "ignored_content",
+        ),
+    ];
+    for (name, file, added, line, key) in cases {
+        let site = copy(&root().join("tests/fixtures/sites").join(name));
+        let path = site.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // At the top, where a top-level key belongs in every format.
+        std::fs::write(&path, format!("{added}{text}")).unwrap();
+        for command in ["check", "init"] {
+            let out = herald(site.path(), &["--now", NOW, command]);
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("{file}:{line}: warning: not used: {key}: ")),
+                "{name} {command}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_and_no_post_is_a_warning_that_says_why() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("config.toml"),
+        "base_url = 'https://x.org'\ncompile_sass = false\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("content/blog")).unwrap();
+    std::fs::write(
+        site.path().join("content/blog/a.md"),
+        "+++\ntitle = 'A'\n+++\nNo date anywhere.\n",
+    )
+    .unwrap();
+    let out = herald(site.path(), &["--now", NOW, "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("warning: 1 pages and no post: a Zola page is a post when it has a `date`"),
+        "{}",
+        stderr(&out)
+    );
+}

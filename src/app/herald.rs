@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::report::Report;
+use crate::config::generator::Generated;
 use crate::config::Site;
 use crate::diag::Diagnostic;
 use crate::digest::{plural, Digest, Week, WeekArg};
@@ -38,15 +39,20 @@ pub struct Herald {
     pub site: Site,
     loaded: Loaded,
     pub(crate) now: DateTime<Utc>,
+    /// What was read from the generator's configuration (with `--site`).
+    pub(crate) generated: Option<Generated>,
 }
 
 impl Herald {
     /// Loads the settings and every post. Settings that are wrong stop here, each reported
     /// on its line; a broken post is kept as a diagnostic and the others load.
     pub fn load(options: &Options) -> Result<Herald, Vec<Diagnostic>> {
-        let site = match &options.site {
-            Some(root) => Site::load_site(root)?.0,
-            None => Site::load(&options.config)?,
+        let (site, generated) = match &options.site {
+            Some(root) => {
+                let (site, generated) = Site::load_site(root)?;
+                (site, Some(generated))
+            }
+            None => (Site::load(&options.config)?, None),
         };
         let dir = options.posts.clone().unwrap_or_else(|| site.posts_dir());
         let filter = Filter {
@@ -65,6 +71,7 @@ impl Herald {
         );
         Ok(Herald {
             site,
+            generated,
             loaded,
             now: options.now,
         })
@@ -78,6 +85,27 @@ impl Herald {
     /// The problems loading found, in file order.
     pub fn problems(&self) -> &[Diagnostic] {
         &self.loaded.diagnostics
+    }
+
+    /// A warning for each setting of the site's generator that changes which pages are
+    /// posts, or their URLs or dates, and that herald does not honour, on its line.
+    pub(crate) fn not_honoured(&self) -> Vec<Diagnostic> {
+        self.generated
+            .iter()
+            .flat_map(|g| &g.unmapped)
+            .map(|unmapped| {
+                Diagnostic::new(
+                    &unmapped.file,
+                    Some(unmapped.line),
+                    crate::diag::Severity::Warning,
+                    format!(
+                        "not used: {} ({})",
+                        unmapped.what,
+                        one_line(&unmapped.value)
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// How many posts were found (published or not, those that failed to load too): the
@@ -119,6 +147,7 @@ impl Herald {
         let all: Vec<&Post> = self.loaded.posts.iter().collect();
         let entries = self.render(&all, &mut report);
         let mut diagnostics = self.loaded.diagnostics.clone();
+        diagnostics.extend(self.not_honoured());
         diagnostics.append(&mut report.diagnostics);
         diagnostics.append(&mut report.details);
         diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -319,5 +348,15 @@ impl Herald {
             report.lines.push(format!("  wrote {}", path.display()));
         }
         Ok(report)
+    }
+}
+
+/// A value on one line, cut at 60 characters.
+pub(crate) fn one_line(value: &str) -> String {
+    let line = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(60).collect::<String>())
+    } else {
+        line
     }
 }

@@ -3,9 +3,8 @@
 
 use anyhow::Result;
 
-use super::herald::Herald;
+use super::herald::{one_line, Herald};
 use super::report::Report;
-use crate::config::Site;
 use crate::diag::{Diagnostic, Severity};
 use crate::fsutil::write_atomic;
 
@@ -15,13 +14,10 @@ impl Herald {
     pub fn init(&self) -> Result<Report> {
         let mut report = self.report();
         let root = self.site.root.clone();
-        let (_, generated) = Site::load_site(&root).map_err(|d| {
-            anyhow::anyhow!(d
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "))
-        })?;
+        let generated = self
+            .generated
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("init reads a site: run it in the site's root"))?;
         report.lines.push(format!(
             "{}: a {} site; posts in {} ({} posts, {} published)",
             root.display(),
@@ -39,18 +35,7 @@ impl Herald {
                 one_line(&mapped.value)
             ));
         }
-        for unmapped in &generated.unmapped {
-            report.diagnostics.push(Diagnostic::new(
-                &unmapped.file,
-                Some(unmapped.line),
-                Severity::Warning,
-                format!(
-                    "not used: {} ({})",
-                    unmapped.what,
-                    one_line(&unmapped.value)
-                ),
-            ));
-        }
+        report.diagnostics.extend(self.not_honoured());
         // herald's feeds must not overwrite the generator's own in the folder it publishes.
         let feeds = &self.site.config.feeds;
         let ours = self.site.resolve(&feeds.out_dir);
@@ -87,15 +72,6 @@ impl Herald {
             ));
         }
         Ok(report)
-    }
-}
-
-fn one_line(value: &str) -> String {
-    let line = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > 60 {
-        format!("{}…", line.chars().take(60).collect::<String>())
-    } else {
-        line
     }
 }
 

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::config::{Rules, Site};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::entry::Entry;
 use html::{
     summary_of_html, summary_text, text_and_first_image, too_deep, Bases, Sanitizer,
@@ -96,6 +96,8 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
             Some((at.section().to_string(), error.clone()))
         })
         .collect();
+    // Pages read that are not posts (no date): if nothing else is found, that is said.
+    let pages = outcomes.iter().filter(|o| matches!(o, Some(None))).count();
     // Only the outcomes are needed from here: a large blog's posts are held once.
     drop((cache, located, stamps));
     let mut loaded = Loaded {
@@ -117,6 +119,17 @@ pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
         sections.extend(site.config.blogs.iter().cloned());
         posts.retain(|p| sections.contains(&p.section));
         errors.retain(|(section, _)| sections.contains(section));
+    }
+    if posts.is_empty() && errors.is_empty() && pages > 0 {
+        loaded.diagnostics.push(Diagnostic::new(
+            dir,
+            None,
+            Severity::Warning,
+            format!(
+                "{pages} pages and no post: {}",
+                why_no_posts(&site.config.rules)
+            ),
+        ));
     }
     let load_errors = errors.len();
     loaded
@@ -180,6 +193,15 @@ fn busiest_section(posts: &[Post]) -> Option<String> {
                 .max_by_key(|(_, n)| *n)
                 .map(|(section, _)| section.to_string())
         })
+}
+
+/// Why a site's pages can all be pages rather than posts, by its generator's rule.
+fn why_no_posts(rules: &Rules) -> &'static str {
+    match rules {
+        Rules::Zola(_) => "a Zola page is a post when it has a `date`, a dated file or folder name (2020-01-02-name), or, in a section with feeds that does not sort by date, a YYYY/MM/DD in its `path`",
+        Rules::Hugo(_) => "a Hugo page is a post when it has a date (`date`, `publishDate`, `lastmod` or a dated file name)",
+        Rules::Jekyll(_) | Rules::Herald => "no file has a date",
+    }
 }
 
 /// The names blogs give their section, in the order one is preferred.
@@ -527,7 +549,16 @@ impl<'a> Renderer<'a> {
             };
             // memchr's search: str's own took 1% of a full build looking for what most posts
             // do not have.
-            let more = match memchr::memmem::find(expanded.text.as_bytes(), b"<!--more-->") {
+            let marker: &[u8] = match &self.site.config.rules {
+                Rules::Jekyll(rules) => rules
+                    .excerpt_separator
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or("<!--more-->")
+                    .as_bytes(),
+                _ => b"<!--more-->",
+            };
+            let more = match memchr::memmem::find(expanded.text.as_bytes(), marker) {
                 Some(at) => Some(render(&expanded.text[..at])?),
                 None => None,
             };

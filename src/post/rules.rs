@@ -377,7 +377,10 @@ pub(crate) fn zola(
         None => match &from_name {
             Some((date, _)) => (*date, split.front_line),
             None => match front_path.as_deref().and_then(date_of_path) {
-                Some(date) if in_feed_section(rules, at) => {
+                Some(date)
+                    if in_feed_section(rules, at)
+                        && !rules.date_sorted.contains(&at.dirs.join("/")) =>
+                {
                     let line = key_line(split, "path");
                     warnings.push((line, PATH_DATE_RULE.to_string()));
                     (midnight(date, site), line)

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::model::{Generated, HugoRules, Language, Languages, Mapped, Rules};
-use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
+use super::values::{
+    get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
+};
 use crate::diag::Diagnostic;
 
 const EXTENSIONS: &[&str] = &["toml", "yaml", "yml", "json"];
@@ -185,6 +187,7 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             line: line_of_key(&file_of("summaryLength"), "summaryLength"),
         });
     }
+    hugo_not_honoured(&mut generated, &config, &languages, &file_of);
     generated.content_dir = common_dir(&shared, &languages);
     generated.out_dir = get(&config, "publishDir")
         .and_then(text)
@@ -212,6 +215,86 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         date_keys: date_keys(get(&config, "frontmatter").and_then(|f| get(f, "date"))),
     });
     Ok(generated)
+}
+
+/// The settings that change which pages are posts, or their URLs or dates, that herald does
+/// not read: each is a warning on its line.
+fn hugo_not_honoured(
+    generated: &mut Generated,
+    config: &Value,
+    languages: &Languages,
+    file_of: &dyn Fn(&str) -> PathBuf,
+) {
+    for (key, why) in [
+        (
+            "ignoreFiles",
+            "Hugo skips the files it matches; herald reads every page",
+        ),
+        (
+            "cascade",
+            "front matter it gives pages (url, slug, draft, dates) is not applied",
+        ),
+        (
+            "frontmatter.publishDate",
+            "herald reads only [frontmatter] date",
+        ),
+        (
+            "frontmatter.expiryDate",
+            "herald reads only [frontmatter] date",
+        ),
+    ] {
+        let first = key.split('.').next().unwrap_or(key);
+        not_honoured(generated, config, key, why, &file_of(first));
+    }
+    if get(config, "uglyURLs").is_some_and(Value::is_object) {
+        not_honoured(
+            generated,
+            config,
+            "uglyURLs",
+            "per-section uglyURLs are not read (only true or false)",
+            &file_of("uglyURLs"),
+        );
+    }
+    let kinds = get(config, "disableKinds").and_then(Value::as_array);
+    if kinds.is_some_and(|k| {
+        k.iter()
+            .filter_map(text)
+            .any(|kind| kind.eq_ignore_ascii_case("page"))
+    }) {
+        not_honoured(
+            generated,
+            config,
+            "disableKinds",
+            "Hugo publishes no pages; herald still reads them",
+            &file_of("disableKinds"),
+        );
+    }
+    for language in &languages.list {
+        not_honoured(
+            generated,
+            config,
+            &format!("languages.{}.permalinks", language.code),
+            "per-language permalinks are not read; the site's are used",
+            &file_of("languages"),
+        );
+    }
+    let mounts = get(config, "module")
+        .and_then(|m| get(m, "mounts"))
+        .and_then(Value::as_array);
+    let content_mounts = mounts.map_or(0, |m| {
+        m.iter()
+            .filter(|m| get(m, "target").and_then(text).as_deref() == Some("content"))
+            .count()
+    });
+    if content_mounts > 1 {
+        not_honoured(
+            generated,
+            config,
+            "module.mounts",
+            "only the first mount onto content is read",
+            &file_of("module"),
+        );
+    }
 }
 
 /// The languages as Hugo reads them: `defaultContentLanguage` (default `en`), each of

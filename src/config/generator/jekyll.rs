@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use super::model::{Generated, JekyllDefault, JekyllRules, Mapped, Rules};
-use super::values::{get, line_of_key, map, map_texts, read_value, text, to_toml, truthy};
+use super::values::{
+    get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
+};
 use crate::diag::Diagnostic;
 
 pub(super) fn detect(root: &Path) -> Option<PathBuf> {
@@ -145,6 +147,38 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
         .and_then(|p| get(p, "permalink"))
         .and_then(text)
         .unwrap_or(permalink);
+    for (key, why) in [
+        (
+            "collections_dir",
+            "posts are read from every _posts folder of the source",
+        ),
+        ("limit_posts", "herald reads every post"),
+    ] {
+        not_honoured(&mut generated, &config, key, why, file);
+    }
+    if let Some(serde_json::Value::Object(collections)) = get(&config, "collections") {
+        for (name, settings) in collections {
+            if name != "posts" && get(settings, "output").is_some_and(truthy) {
+                not_honoured(
+                    &mut generated,
+                    &config,
+                    &format!("collections.{name}"),
+                    "only the posts collection is read as posts",
+                    file,
+                );
+            }
+        }
+    }
+    for plugin in ["jekyll-polyglot", "jekyll-multiple-languages-plugin"] {
+        if uses_plugin(&config, plugin) {
+            generated.unmapped.push(Mapped {
+                what: format!("plugins: {plugin}'s languages are not read"),
+                value: plugin.into(),
+                file: file.to_path_buf(),
+                line: line_of_key(file, "plugins"),
+            });
+        }
+    }
     generated.rules = Rules::Jekyll(JekyllRules {
         defaults: defaults(&config),
         excerpt_separator: get(&config, "excerpt_separator").and_then(text),

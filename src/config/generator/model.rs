@@ -159,6 +159,9 @@ pub struct ZolaRules {
     /// Sections whose `_index.md` sets `generate_feeds` (or `generate_feed`): blogs of
     /// their own, as paths below the content folder (`inside-rust`).
     pub feed_sections: Vec<String>,
+    /// Sections that sort their pages by date (`sort_by = "date"`), as paths below the
+    /// content folder (`""` the root): Zola publishes no page without a date there.
+    pub date_sorted: Vec<String>,
 }
 
 /// Zola's `slugify` modes.

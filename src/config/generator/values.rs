@@ -152,3 +152,28 @@ pub(crate) fn map_texts(
         }
     }
 }
+
+/// Records, when `config` sets the dotted `key` (`frontmatter.lastmod`), that herald does
+/// not honour it, and `why`: `init` and `check` show it on its line.
+pub(crate) fn not_honoured(
+    generated: &mut Generated,
+    config: &Value,
+    key: &str,
+    why: &str,
+    file: &Path,
+) {
+    let mut value = Some(config);
+    for part in key.split('.') {
+        value = value.and_then(|v| get(v, part));
+    }
+    let Some(value) = value else {
+        return;
+    };
+    let last = key.rsplit('.').next().unwrap_or(key);
+    generated.unmapped.push(Mapped {
+        what: format!("{key}: {why}"),
+        value: text(value).unwrap_or_else(|| value.to_string()),
+        file: file.to_path_buf(),
+        line: line_of_key(file, last),
+    });
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::model::{Generated, Language, Languages, Rules, Slugify, ZolaRules};
-use super::values::{get, map, map_texts, read_value, text, to_toml, truthy};
+use super::values::{get, map, map_texts, not_honoured, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
 pub(super) fn detect(root: &Path) -> Option<PathBuf> {
@@ -45,6 +45,23 @@ pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic
     generated.out_dir = get(&config, "output_dir")
         .and_then(text)
         .map_or_else(|| PathBuf::from("public"), PathBuf::from);
+    not_honoured(
+        &mut generated,
+        &config,
+        "ignored_content",
+        "Zola skips the files it matches; herald reads every page",
+        file,
+    );
+    let sections = sections(&content);
+    for section in &sections.transparent {
+        let index = content.join(section).join("_index.md");
+        generated.unmapped.push(super::model::Mapped {
+            what: "transparent: its pages are not also the parent section's".into(),
+            value: "true".into(),
+            line: super::values::line_of_key(&index, "transparent"),
+            file: index,
+        });
+    }
     let languages = languages(&config);
     generated.own_feeds = feed_files(&config, &languages);
     generated.rules = Rules::Zola(ZolaRules {
@@ -54,7 +71,8 @@ pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic
         languages,
         site_feeds: FEEDS_ON.iter().any(|k| get(&config, k).is_some_and(truthy)),
         slugify,
-        feed_sections: feed_sections(&content, &content),
+        feed_sections: sections.feeds,
+        date_sorted: sections.by_date,
     });
     Ok(generated)
 }
@@ -120,35 +138,56 @@ fn languages(config: &serde_json::Value) -> Languages {
     }
 }
 
-/// The sections below `dir` whose `_index.md` front matter turns their own feeds on.
-fn feed_sections(content: &Path, dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return found;
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for sub in dirs {
-        let index = sub.join("_index.md");
-        let front = std::fs::read_to_string(&index).ok().and_then(|text| {
-            let rest = text.strip_prefix("+++")?;
-            let end = rest.find("\n+++")?;
-            rest[..end].parse::<toml::Table>().ok()
-        });
-        let feeds = front.is_some_and(|f| {
-            FEEDS_ON
-                .iter()
-                .any(|k| f.get(*k).and_then(toml::Value::as_bool) == Some(true))
-        });
-        if feeds {
-            if let Ok(relative) = sub.strip_prefix(content) {
-                found.push(relative.to_string_lossy().replace('\\', "/"));
+/// What the sections' `_index.md` front matter says that decides posts: which have feeds of
+/// their own, which sort their pages by date (Zola drops a page without a date there).
+#[derive(Default)]
+struct Sections {
+    feeds: Vec<String>,
+    by_date: Vec<String>,
+    transparent: Vec<String>,
+}
+
+/// Reads every section's `_index.md` below `content` (the root's as `""`). Folders reached
+/// by a symlink are not followed: a link back up would make the walk endless.
+fn sections(content: &Path) -> Sections {
+    let mut found = Sections::default();
+    let mut pending = vec![content.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let front = std::fs::read_to_string(dir.join("_index.md"))
+            .ok()
+            .and_then(|text| {
+                let rest = text.strip_prefix("+++")?;
+                let end = rest.find("\n+++")?;
+                rest[..end].parse::<toml::Table>().ok()
+            });
+        let relative = dir
+            .strip_prefix(content)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if let Some(front) = front {
+            let on = |key: &str| front.get(key).and_then(toml::Value::as_bool) == Some(true);
+            // The root's feed is the site's (`generate_feeds` in config.toml), not a blog.
+            if !relative.is_empty() && FEEDS_ON.iter().any(|k| on(k)) {
+                found.feeds.push(relative.clone());
+            }
+            if front.get("sort_by").and_then(toml::Value::as_str) == Some("date") {
+                found.by_date.push(relative.clone());
+            }
+            if on("transparent") {
+                found.transparent.push(relative);
             }
         }
-        found.extend(feed_sections(content, &sub));
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        dirs.sort_by(|a, b| b.cmp(a));
+        pending.extend(dirs);
     }
+    found.feeds.sort();
     found
 }
