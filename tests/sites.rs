@@ -123,6 +123,9 @@ fn real_blogs_get_their_generators_urls_and_dates() {
         "hugo-jx",
         // Jekyll's `collections: posts: permalink:` and a time zone that moves the day.
         "jekyll-jekyll",
+        // A second Jekyll collection read as posts (`collections` in herald.toml), with
+        // its permalink from `defaults` scoped by its type.
+        "jekyll-crystal",
         // Zola pages dated only by their `path`, two feed sections.
         "zola-rust-blog",
         // Zola's slugs of a non-ASCII folder name.

@@ -60,6 +60,9 @@ pub struct Config {
     /// Sections (Hugo, Zola) that are blogs of their own, each with its feeds at its URL
     /// path; Zola sections with `generate_feeds = true` are found without it.
     pub blogs: Vec<String>,
+    /// Jekyll: collections besides `posts` whose documents are posts of the main blog (a
+    /// site whose own feed merges them, such as `releases`).
+    pub collections: Vec<String>,
     /// Site variables for `{{< param X >}}` and `{{ site.X }}`.
     pub params: BTreeMap<String, toml::Value>,
     /// `[feeds]`: which feeds are written, and how.
@@ -103,6 +106,7 @@ impl Default for Config {
             max_post_bytes: 2_000_000,
             cache: PathBuf::from(".herald/cache/posts.bin"),
             blogs: Vec::new(),
+            collections: Vec::new(),
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),
@@ -252,6 +256,14 @@ impl Site {
                     vec![Diagnostic::file_error(&path, e.message().trim_end())]
                 })?;
         config.rules = generated.rules.clone();
+        // A collection herald.toml names is read after all: not a setting left unread.
+        let mut generated = generated;
+        generated.unmapped.retain(|m| {
+            !config
+                .collections
+                .iter()
+                .any(|c| m.what.starts_with(&format!("collections.{c}:")))
+        });
         let site = Site::checked(config, root.to_path_buf(), &path, key_lines(&text))?;
         Ok((site, generated))
     }

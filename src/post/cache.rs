@@ -218,6 +218,7 @@ fn place_of(at: &Located) -> u64 {
         &at.rel,
         &at.lang,
         &at.stem,
+        &at.collection,
     ))
 }
 

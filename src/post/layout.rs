@@ -40,6 +40,8 @@ pub(crate) struct Located {
     pub categories: Vec<String>,
     /// The file's path below the content folder, with `/` (`posts/x.md`).
     pub rel: String,
+    /// Jekyll: the collection it is a document of, when not `posts`.
+    pub collection: Option<String>,
     /// Its language's code (multilingual Hugo and Zola sites), empty for a site with one.
     pub lang: String,
     /// The file name without its extension and without a language suffix (`post` of
@@ -132,6 +134,7 @@ fn is_bundle_index(path: &Path, languages: &Languages) -> bool {
 /// The posts among `paths`, every Markdown file found below `content`.
 pub(crate) fn locate(
     rules: &Rules,
+    collections: &[String],
     roots: &Roots,
     content: &Path,
     paths: Vec<PathBuf>,
@@ -159,6 +162,17 @@ pub(crate) fn locate(
             .into_iter()
             .filter_map(|path| {
                 let parts = relative(&path);
+                // A document of another collection named in `collections`: `_releases/…`.
+                if let Some(name) = parts.first().and_then(|p| p.strip_prefix('_')) {
+                    if collections.iter().any(|c| c == name) {
+                        let collection = Some(name.to_string());
+                        return Some(Located {
+                            path,
+                            collection,
+                            ..Located::default()
+                        });
+                    }
+                }
                 let at = parts.iter().position(|p| p == "_posts")?;
                 let categories = parts[..at].to_vec();
                 Some(Located {
@@ -220,6 +234,7 @@ pub(crate) fn locate(
                         rel,
                         lang,
                         stem,
+                        collection: None,
                     })
                 })
                 .collect();

@@ -61,7 +61,13 @@ pub struct Loaded {
 pub fn load(site: &Site, dir: &Path, filter: &Filter) -> Result<Loaded> {
     let (paths, problems) = walk::post_paths(dir)?;
     let roots = layout::Roots::of(&site.config.rules, &site.root, dir);
-    let located = layout::locate(&site.config.rules, &roots, dir, paths);
+    let located = layout::locate(
+        &site.config.rules,
+        &site.config.collections,
+        &roots,
+        dir,
+        paths,
+    );
     let mut cache = (!site.config.cache.as_os_str().is_empty())
         .then(|| cache::Cache::new(site.resolve(&site.config.cache), site, dir));
     // Each file's stamp is taken before it is read, so a change made while it is read shows

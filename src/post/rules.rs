@@ -301,10 +301,26 @@ pub(crate) fn jekyll(
             seen.push(c);
         }
     }
+    // A collection's document: its collection's pattern, else Jekyll's default for them.
     let pattern = front
         .get("permalink")
         .and_then(scalar)
-        .unwrap_or_else(|| rules.permalink.clone());
+        .unwrap_or_else(|| match &at.collection {
+            Some(name) => rules
+                .collection_permalinks
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| "/:collection/:path:output_ext".into()),
+            None => rules.permalink.clone(),
+        });
+    // `:path`: the document's path in its collection, without the extension.
+    let in_collection = at
+        .rel
+        .split_once('/')
+        .map_or("", |(_, rest)| rest)
+        .rsplit_once('.')
+        .map_or("", |(path, _)| path)
+        .to_string();
     let d = published;
     let mut value = |token: &str| -> Option<String> {
         Some(match token {
@@ -328,6 +344,8 @@ pub(crate) fn jekyll(
             "name" => title.clone(),
             "categories" => seen.join("/"),
             "output_ext" => ".html".into(),
+            "collection" => at.collection.clone().unwrap_or_else(|| "posts".into()),
+            "path" => in_collection.clone(),
             _ => return None,
         })
     };
@@ -529,10 +547,10 @@ pub(crate) fn jekyll_defaults(
             || at.rel == d.path
             || at.rel.starts_with(&format!("{}/", d.path))
             || glob_prefix(&d.path, &at.rel);
-        let kind_ok = d
-            .kind
-            .as_deref()
-            .is_none_or(|k| matches!(k, "posts" | "post"));
+        let kind_ok = d.kind.as_deref().is_none_or(|k| match &at.collection {
+            Some(name) => k == name,
+            None => matches!(k, "posts" | "post"),
+        });
         path_ok && kind_ok
     };
     let mut merged = serde_json::Map::new();

@@ -163,7 +163,7 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
                     &mut generated,
                     &config,
                     &format!("collections.{name}"),
-                    "only the posts collection is read as posts",
+                    "only the posts collection is read as posts (list it in herald.toml's `collections` if its documents are posts too)",
                     file,
                 );
             }
@@ -181,6 +181,13 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     }
     generated.rules = Rules::Jekyll(JekyllRules {
         defaults: defaults(&config),
+        collection_permalinks: match get(&config, "collections") {
+            Some(serde_json::Value::Object(all)) => all
+                .iter()
+                .filter_map(|(name, c)| Some((name.clone(), get(c, "permalink").and_then(text)?)))
+                .collect(),
+            _ => Default::default(),
+        },
         excerpt_separator: get(&config, "excerpt_separator").and_then(text),
         permalink: pattern_of(&permalink),
         future: get(&config, "future").is_some_and(truthy),

@@ -127,6 +127,8 @@ pub struct JekyllRules {
     pub defaults: Vec<JekyllDefault>,
     /// `excerpt_separator`.
     pub excerpt_separator: Option<String>,
+    /// Each collection's own `permalink` (`collections: releases: permalink:`).
+    pub collection_permalinks: BTreeMap<String, String>,
     /// Publish posts dated in the future (`future: true`).
     pub future: bool,
     /// Publish posts with `published: false` (`unpublished: true`).
