@@ -441,3 +441,19 @@ fn pages_and_no_post_is_a_warning_that_says_why() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_post_in_markup_herald_does_not_read_is_a_warning() {
+    // Jekyll publishes `_posts/*.html` (and AsciiDoc through a plugin); herald reads
+    // Markdown only, and says so rather than leaving the post out in silence.
+    let site = copy(&root().join("tests/fixtures/sites/jekyll"));
+    let post = site.path().join("_posts/2024-02-02-written-in-html.html");
+    std::fs::write(&post, "---\ntitle: In HTML\n---\n<p>Hello</p>\n").unwrap();
+    let out = herald(site.path(), &["--now", NOW, "check"]);
+    assert!(
+        stderr(&out)
+            .contains("2024-02-02-written-in-html.html: warning: a post herald does not read"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -165,6 +165,14 @@ impl Walk {
                 && (!self.remember_files || self.files.insert(target.into_os_string()))
             {
                 self.paths.push(path);
+            } else if folder.file_name().is_some_and(|f| f == "_posts") && is_other_markup(&name) {
+                // Jekyll publishes these (HTML, or another markup through a plugin): a post
+                // missing from the feeds is said, never silent.
+                self.problem(
+                    &path,
+                    Severity::Warning,
+                    "a post herald does not read: it reads Markdown posts only, so this one is not in the feeds or the digest".into(),
+                );
             }
         }
     }
@@ -194,6 +202,14 @@ impl Walk {
         }
         Some((target.clone(), target.is_dir()))
     }
+}
+
+/// A post Jekyll publishes in another markup than Markdown: HTML, or AsciiDoc or Textile
+/// through their plugins.
+fn is_other_markup(name: &str) -> bool {
+    [".html", ".htm", ".adoc", ".asciidoc", ".textile"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 fn is_post(name: &str) -> bool {
