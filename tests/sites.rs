@@ -130,6 +130,22 @@ fn real_blogs_get_their_generators_urls_and_dates() {
         "zola-rust-blog",
         // Zola's slugs of a non-ASCII folder name.
         "zola-mnt-io",
+        // Hugo: `url` without a trailing slash and a base URL given in herald.toml (flux);
+        // dates only in `published:` and a second language (vitess); Chinese as the default
+        // language and folder names with `&` and `|` (sofa); Docsy's content/en (grpc).
+        "hugo-flux",
+        "hugo-vitess",
+        "hugo-sofa",
+        "hugo-grpc",
+        // Jekyll `defaults`: a permalink for `type: posts` without a leading slash (brew),
+        // over `permalink: none` (elixir); a front-matter permalink without a slash
+        // (neovim); `post_url` to a post in a year folder (twbs).
+        "jekyll-brew",
+        "jekyll-elixir",
+        "jekyll-neovim",
+        "jekyll-twbs",
+        // Zola: offsets that move the UTC day, milliseconds.
+        "zola-pierrezemb",
     ] {
         assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
     }
