@@ -105,7 +105,9 @@ fn assert_matches_truth(site: &Path, truth_file: &Path) {
 #[test]
 fn fixture_sites_get_their_generators_urls_and_dates() {
     let sites = root().join("tests/fixtures/sites");
-    for name in ["hugo", "jekyll", "zola"] {
+    // hugo-multi: translations by suffix, uglyURLs, a relative and a root `url`,
+    // config/production's permalinks (truth from Hugo 0.111).
+    for name in ["hugo", "jekyll", "zola", "hugo-multi"] {
         assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
     }
 }
@@ -471,5 +473,45 @@ fn a_post_in_markup_herald_does_not_read_is_a_warning() {
             .contains("2024-02-02-written-in-html.html: warning: a post herald does not read"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn each_language_is_a_blog_with_its_feeds_at_its_prefix() {
+    let site = copy(&root().join("tests/fixtures/sites/hugo-multi"));
+    let out = herald(site.path(), &["--now", NOW, "build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let main = std::fs::read_to_string(site.path().join("public/rss.xml")).unwrap();
+    let french = std::fs::read_to_string(site.path().join("public/fr/rss.xml")).unwrap();
+    // The main feed holds the default language's posts, the French one the French posts,
+    // under that language's own title.
+    assert!(main.contains("<title>Multi</title>"), "{main}");
+    assert!(
+        main.contains("2024/hello.html") && !main.contains("bonjour"),
+        "{main}"
+    );
+    assert!(
+        french.contains("<title>Multi en français</title>"),
+        "{french}"
+    );
+    assert!(
+        french.contains("fr/2024/bonjour.html") && !french.contains("2024/hello.html"),
+        "{french}"
+    );
+    // The digest lists the default language's posts only.
+    let digest = herald(
+        site.path(),
+        &[
+            "--now", NOW, "digest", "--week", "2024-W01", "--out", "digest",
+        ],
+    );
+    assert!(digest.status.success(), "{}", stderr(&digest));
+    let text = std::fs::read_dir(site.path().join("digest"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect::<String>();
+    assert!(
+        text.contains("Hello") && !text.contains("Bonjour"),
+        "{text}"
     );
 }

@@ -709,6 +709,57 @@ mod tests {
     }
 
     #[test]
+    fn zola_slugs_in_each_mode_as_zolas_own_cases() {
+        // input, (on, safe, off): the cases of Zola 0.22.1's `utils::slugs` tests.
+        let cases = [
+            ("input", ("input", "input", "input")),
+            ("test ", ("test", "test", "test ")),
+            ("tes t", ("tes-t", "tes t", "tes t")),
+            ("dot. ", ("dot", "dot", "dot. ")),
+            ("日本", ("ri-ben", "日本", "日本")),
+            ("héhé", ("hehe", "héhé", "héhé")),
+            ("test (hey)", ("test-hey", "test (hey)", "test (hey)")),
+        ];
+        for (input, (on, safe, off)) in cases {
+            assert_eq!(zola_slug(input, Slugify::On), on, "{input}");
+            assert_eq!(zola_slug(input, Slugify::Safe), safe, "{input}");
+            assert_eq!(zola_slug(input, Slugify::Off), off, "{input}");
+        }
+    }
+
+    #[test]
+    fn zola_dated_names_as_zolas_pattern_reads_them() {
+        fn date(name: &str) -> Option<(String, Option<&str>)> {
+            zola_dated_name(name).map(|(d, slug)| (d.to_rfc3339(), slug))
+        }
+        assert_eq!(
+            date("2019-05-01"),
+            Some(("2019-05-01T00:00:00+00:00".into(), None))
+        );
+        assert_eq!(
+            date("2024-01-05-first-post"),
+            Some(("2024-01-05T00:00:00+00:00".into(), Some("first-post")))
+        );
+        assert_eq!(
+            date("2024-01-05T10:00:00Z_post"),
+            Some(("2024-01-05T10:00:00+00:00".into(), Some("post")))
+        );
+        // One-digit days are not Zola's dates: the whole name is the slug.
+        assert_eq!(date("2018-08-2-post"), None);
+        assert_eq!(date("2018-08-2x-post"), None);
+    }
+
+    #[test]
+    fn dates_in_paths() {
+        assert_eq!(
+            date_of_path("inside-rust/2020/07/27/1.45.1-prerelease").map(|d| d.to_string()),
+            Some("2020-07-27".into())
+        );
+        assert_eq!(date_of_path("2019/13/15/x"), None);
+        assert_eq!(date_of_path("blog/post"), None);
+    }
+
+    #[test]
     fn an_unknown_token_is_named() {
         let mut value = |t: &str| (t == "year").then(|| "2020".to_string());
         assert_eq!(
