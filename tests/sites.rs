@@ -148,6 +148,9 @@ fn real_blogs_get_their_generators_urls_and_dates() {
         "jekyll-twbs",
         // Zola: offsets that move the UTC day, milliseconds.
         "zola-pierrezemb",
+        // Multilingual Zola: `page.es.md` translations under `/es/`, a base URL with a
+        // path.
+        "zola-devlog",
     ] {
         assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
     }
