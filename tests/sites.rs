@@ -107,7 +107,17 @@ fn fixture_sites_get_their_generators_urls_and_dates() {
     let sites = root().join("tests/fixtures/sites");
     // hugo-multi: translations by suffix, uglyURLs, a relative and a root `url`,
     // config/production's permalinks (truth from Hugo 0.111).
-    for name in ["hugo", "jekyll", "zola", "hugo-multi"] {
+    // hugo-subdir: the default language in its own folder, weights, a disabled language
+    // whose pages are not published.
+    // hugo-multihost: each language on its own host (per-language baseURL).
+    for name in [
+        "hugo",
+        "jekyll",
+        "zola",
+        "hugo-multi",
+        "hugo-subdir",
+        "hugo-multihost",
+    ] {
         assert_matches_truth(&sites.join(name), &sites.join(format!("{name}-truth.csv")));
     }
 }

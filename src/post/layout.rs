@@ -211,6 +211,19 @@ pub(crate) fn locate(
                         return None;
                     }
                     let name = path.file_name()?.to_str()?;
+                    // A page in a disabled language is not published.
+                    if name
+                        .strip_suffix(".md")
+                        .and_then(|stem| stem.rsplit_once('.'))
+                        .is_some_and(|(_, code)| {
+                            languages
+                                .disabled
+                                .iter()
+                                .any(|d| d.eq_ignore_ascii_case(code))
+                        })
+                    {
+                        return None;
+                    }
                     let (stem, lang) = match (own_lang, language_suffix(name, languages)) {
                         (Some(code), _) => (String::new(), code.to_string()),
                         (None, Some((base, code))) => (base.to_string(), code.to_lowercase()),

@@ -275,7 +275,14 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         }
         None => permalink.to_string(),
     };
-    if permalink.host_str() != site.base_url.host_str() {
+    // A language on its own host (Hugo's per-language baseURL) is on the site.
+    let own_host = site
+        .config
+        .rules
+        .languages()
+        .get(&at.lang)
+        .is_some_and(|l| l.base_url.is_some());
+    if permalink.host_str() != site.base_url.host_str() && !own_host {
         warnings.push((
             key_line(split, "url"),
             format!(
@@ -345,12 +352,16 @@ fn blog_of(site: &Site, at: &Located) -> String {
         .max_by_key(|b| b.len())
         .unwrap_or("");
     // Each language other than the default is a blog of its own, at its URL prefix.
-    let prefix = site
-        .config
-        .rules
-        .languages()
-        .get(&at.lang)
-        .map_or("", |l| l.prefix.as_str());
+    // (One on a host of its own is a blog too, named by its code, never mixed into the
+    // default language's feeds.)
+    let languages = site.config.rules.languages();
+    let prefix = languages.get(&at.lang).map_or("", |l| {
+        if l.prefix.is_empty() && l.base_url.is_some() && l.code != languages.default {
+            l.code.as_str()
+        } else {
+            l.prefix.as_str()
+        }
+    });
     match (prefix, section) {
         ("", section) => section.to_string(),
         (prefix, "") => prefix.to_string(),

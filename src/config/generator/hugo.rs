@@ -137,6 +137,23 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             );
         }
     }
+    // A site whose languages each have their own host names none at the top: the default
+    // language's is the site's.
+    if get(&config, "baseURL").is_none() {
+        if let Some(base) = default_language
+            .as_ref()
+            .and_then(|l| get(l, "baseURL"))
+            .and_then(text)
+        {
+            map(
+                &mut generated,
+                &file_of("languages"),
+                "baseURL",
+                "base_url",
+                toml::Value::String(base),
+            );
+        }
+    }
     let mut params = get(&config, "params").cloned().unwrap_or(Value::Null);
     if let Some(Value::Object(own)) = default_language.as_ref().and_then(|l| get(l, "params")) {
         if !params.is_object() {
@@ -319,11 +336,17 @@ fn languages(config: &Value, shared: &Path) -> Languages {
     let Some(Value::Object(declared)) = get(config, "languages") else {
         return Languages::default();
     };
+    let is_disabled = |code: &str, value: &Value| {
+        disabled.contains(&code.to_lowercase()) || get(value, "disabled").is_some_and(truthy)
+    };
+    let off: Vec<String> = declared
+        .iter()
+        .filter(|(code, value)| is_disabled(code, value))
+        .map(|(code, _)| code.to_lowercase())
+        .collect();
     let mut list: Vec<(i64, Language)> = declared
         .iter()
-        .filter(|(code, value)| {
-            !disabled.contains(&code.to_lowercase()) && !get(value, "disabled").is_some_and(truthy)
-        })
+        .filter(|(code, value)| !is_disabled(code, value))
         .map(|(code, value)| {
             let code = code.to_lowercase();
             let base_url = get(value, "baseURL").and_then(text);
@@ -352,6 +375,7 @@ fn languages(config: &Value, shared: &Path) -> Languages {
         default,
         list: list.into_iter().map(|(_, l)| l).collect(),
         shared_dir: Some(shared.to_path_buf()),
+        disabled: off,
     }
 }
 

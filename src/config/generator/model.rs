@@ -25,6 +25,7 @@ impl Rules {
             default: String::new(),
             list: Vec::new(),
             shared_dir: None,
+            disabled: Vec::new(),
         };
         match self {
             Rules::Hugo(rules) => &rules.languages,
@@ -46,6 +47,9 @@ pub struct Languages {
     /// The folder the languages without one of their own share, relative to the site's
     /// root (Hugo's top-level `contentDir`); `None`: the posts folder.
     pub shared_dir: Option<PathBuf>,
+    /// Languages declared but disabled (Hugo's `disableLanguages`, `disabled`): their
+    /// pages are not published.
+    pub disabled: Vec<String>,
 }
 
 impl Languages {

@@ -135,6 +135,7 @@ fn languages(config: &serde_json::Value) -> Languages {
         default,
         list,
         shared_dir: None,
+        disabled: Vec::new(),
     }
 }
 
