@@ -771,7 +771,7 @@ mod tests {
             ]), 0..60)
         ) {
             let markdown: String = parts.concat();
-            if let Ok(rendered) = super::super::markdown::render(&markdown) {
+            if let Ok(rendered) = super::super::markdown::render(&markdown, &crate::config::generator::Markdown::herald()) {
                 let depth = tokenized_depth(&rendered.html, SELF_CLOSING);
                 proptest::prop_assert!(
                     depth <= rendered.depth_bound,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::config::generator::{Flavour, Markdown};
 use crate::entry::slug;
 use crate::markup::escape_html as escape;
 
@@ -19,6 +20,16 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The extensions a site's generator reads, with its settings.
+fn options_for(settings: &Markdown) -> Options {
+    let mut options = options();
+    // Zola's is pulldown-cmark's own; Goldmark's and kramdown's are their own (typography.rs).
+    if settings.smart_punctuation && settings.flavour == Flavour::Zola {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
 }
 
 /// How deep lists, quotes, emphasis and other elements may nest. Real posts stay under ten
@@ -36,8 +47,13 @@ pub(crate) struct Rendered {
 
 /// Renders Markdown to (unsanitised) HTML, or says on which line (0-based, in `markdown`)
 /// it nests deeper than [`MAX_NESTING`].
-pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
-    let source = kramdown_blocks(markdown);
+pub(crate) fn render(markdown: &str, settings: &Markdown) -> Result<Rendered, (usize, String)> {
+    // Only kramdown (and herald's own posts) read Markdown inside HTML blocks.
+    let source = match settings.flavour {
+        Flavour::Kramdown | Flavour::Herald => kramdown_blocks(markdown),
+        Flavour::Goldmark | Flavour::Zola => markdown.into(),
+    };
+    let options = options_for(settings);
     // Room for the events of most posts from the start: growing the vector copied them
     // again and again (1% of a full build).
     let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16 + 16);
@@ -49,10 +65,11 @@ pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
     // closes again (a footnote reference's `<sup><a>`).
     let mut raw_tags = 0usize;
     // Without the offsets, which only the error needs (it parses again to find its line).
-    for event in Parser::new_ext(&source, options()) {
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
         if nests_too_deep(&mut depth, &event) {
             return Err((
-                too_deep_line(&source),
+                too_deep_line(&source, options),
                 format!("Markdown nested more than {MAX_NESTING} levels deep (lists, quotes, emphasis): not rendered"),
             ));
         }
@@ -63,6 +80,7 @@ pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
             _ => {}
         }
         events.push(event);
+        ranges.push(range);
     }
     let headings = assign_heading_ids(&mut events, &headings_at);
     if source.contains(TOC_MARKER) {
@@ -76,8 +94,17 @@ pub(crate) fn render(markdown: &str) -> Result<Rendered, (usize, String)> {
             }
         }
     }
+    if *settings != Markdown::herald() {
+        super::dialect::apply(&mut events, &ranges, &source, settings);
+    }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Hugo replaces emoji codes in the whole rendered body, code included.
+    if settings.emoji && settings.flavour == Flavour::Goldmark {
+        if let Some(replaced) = super::dialect::emojify(&html) {
+            html = replaced;
+        }
+    }
     Ok(Rendered {
         html,
         depth_bound: 2 * deepest + 2 + raw_tags,
@@ -90,9 +117,9 @@ fn tags_in(html: &str) -> usize {
 }
 
 /// The line (0-based) of the event at which `source` first nests deeper than [`MAX_NESTING`].
-fn too_deep_line(source: &str) -> usize {
+fn too_deep_line(source: &str, options: Options) -> usize {
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         if nests_too_deep(&mut depth, &event) {
             return source[..range.start.min(source.len())]
                 .matches('\n')
@@ -253,7 +280,7 @@ mod tests {
             "- > ".repeat(15_000),
         ] {
             let started = std::time::Instant::now();
-            let result = render(&format!("fine\n\n{hostile}\n"));
+            let result = render(&format!("fine\n\n{hostile}\n"), &Markdown::herald());
             let (line, message) = match result {
                 Err(e) => e,
                 Ok(Rendered { html, .. }) => {
@@ -269,14 +296,15 @@ mod tests {
             );
             assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
         }
-        assert!(render(&"- ".repeat(30)).is_ok());
+        assert!(render(&"- ".repeat(30), &Markdown::herald()).is_ok());
     }
 
     #[test]
     fn headings_get_ids_and_toc_links_to_them() {
-        let html = render(&format!(
-            "{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"
-        ))
+        let html = render(
+            &format!("{TOC_MARKER}\n\n# The Past Month\n\n## Flink 1.10.2\n\n# Two {{#own}}\n"),
+            &Markdown::herald(),
+        )
         .unwrap()
         .html;
         assert!(html.contains("<h1 id=\"the-past-month\">"), "{html}");
@@ -289,7 +317,7 @@ mod tests {
 
     #[test]
     fn duplicate_headings_get_unique_ids() {
-        let html = render("## A\n\n## A\n").unwrap().html;
+        let html = render("## A\n\n## A\n", &Markdown::herald()).unwrap().html;
         assert!(
             html.contains("id=\"a\"") && html.contains("id=\"a-1\""),
             "{html}"
@@ -298,10 +326,12 @@ mod tests {
 
     #[test]
     fn kramdown_markdown_attribute_renders_inside() {
-        let html =
-            render("<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n")
-                .unwrap()
-                .html;
+        let html = render(
+            "<div class=\"alert\" markdown=\"1\">\n**Note** `x`\n</div>\nafter *this*\n",
+            &Markdown::herald(),
+        )
+        .unwrap()
+        .html;
         assert!(html.contains("<strong>Note</strong>"), "{html}");
         assert!(html.contains("<em>this</em>"), "{html}");
         assert!(!html.contains("markdown="), "{html}");

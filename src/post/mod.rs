@@ -5,6 +5,7 @@
 mod builtins;
 mod cache;
 mod dates;
+mod dialect;
 mod front_matter;
 mod html;
 mod layout;
@@ -14,6 +15,7 @@ mod meta;
 mod permalink;
 mod rules;
 mod shortcodes;
+mod typography;
 mod walk;
 
 use std::path::Path;
@@ -520,6 +522,7 @@ impl<'a> Renderer<'a> {
         let (body, body_line) = front_matter::body(&text)
             .map_err(|(line, message)| Diagnostic::error(&post.path, line, message))?;
         let path = &post.path;
+        let settings = self.site.config.rules.markdown();
         let mut html_of = |markdown: &str, first_line: usize| -> Result<_, Diagnostic> {
             let page = shortcodes::Page {
                 site: self.site,
@@ -527,8 +530,8 @@ impl<'a> Renderer<'a> {
                 params: &post.extra,
                 index: &self.index,
             };
-            let expanded = shortcodes::expand(markdown, &page);
-            for (line, severity, message) in expanded.warnings {
+            let mut expanded = shortcodes::expand(markdown, &page);
+            for (line, severity, message) in std::mem::take(&mut expanded.warnings) {
                 warnings.push(Diagnostic::new(
                     path,
                     Some(first_line + line),
@@ -537,10 +540,11 @@ impl<'a> Renderer<'a> {
                 ));
             }
             let render = |markdown: &str| {
-                let rendered = markdown::render(markdown).map_err(|(line, message)| {
-                    Diagnostic::error(path, first_line + line, message)
-                })?;
-                let html = rendered.html;
+                let rendered =
+                    markdown::render(markdown, &settings).map_err(|(line, message)| {
+                        Diagnostic::error(path, first_line + line, message)
+                    })?;
+                let html = expanded.fill(rendered.html);
                 // The scan of every tag only where the renderer's bound allows the depth.
                 if rendered.depth_bound > MAX_HTML_NESTING && too_deep(&html) {
                     return Err(Diagnostic::error(
@@ -690,7 +694,9 @@ mod tests {
                 continue;
             };
             let body = front_matter::body(&text).map_or(text.as_str(), |(body, _)| body);
-            let Ok(markdown::Rendered { html, .. }) = markdown::render(body) else {
+            let Ok(markdown::Rendered { html, .. }) =
+                markdown::render(body, &crate::config::generator::Markdown::herald())
+            else {
                 continue;
             };
             let clean = sanitizer.clean(&html, &bases);

@@ -9,6 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 pub(crate) use super::builtins::Page;
 use super::builtins::{hugo_shortcode, liquid_output, liquid_tag, Args, Expansion, BUILT_IN};
 use super::markdown::options;
+use crate::config::generator::Flavour;
 use crate::diag::Severity;
 use crate::markup::escape_html as escape;
 
@@ -17,6 +18,34 @@ use crate::markup::escape_html as escape;
 pub(crate) struct Expanded {
     pub text: String,
     pub warnings: Vec<(usize, Severity, String)>,
+    /// What each `{{< … >}}` shortcode of a Hugo post printed: the text holds a placeholder
+    /// ([`placeholder`]) for it, replaced in the rendered HTML, as Hugo does. Its output is
+    /// not Markdown, and not raw HTML that `markup.goldmark.renderer.unsafe` leaves out.
+    pub outputs: Vec<String>,
+}
+
+/// The placeholder for the `n`-th shortcode output: letters and digits only, so Markdown
+/// leaves it as it is wherever it stands (text, a link's URL).
+pub(crate) fn placeholder(n: usize) -> String {
+    format!("HERALDSHORTCODE{n}X")
+}
+
+impl Expanded {
+    /// `html` (rendered from [`Expanded::text`] or a part of it) with each placeholder
+    /// replaced by its output; a placeholder alone in a paragraph replaces the paragraph.
+    pub(crate) fn fill(&self, html: String) -> String {
+        if self.outputs.is_empty() || !html.contains("HERALDSHORTCODE") {
+            return html;
+        }
+        let mut html = html;
+        for (n, output) in self.outputs.iter().enumerate().rev() {
+            let token = placeholder(n);
+            html = html
+                .replace(&format!("<p>{token}</p>"), output)
+                .replace(&token, output);
+        }
+        html
+    }
 }
 
 /// Expands every shortcode, tag and variable outside code in a post body.
@@ -72,6 +101,7 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
         return Expanded {
             text: body,
             warnings: Vec::new(),
+            outputs: Vec::new(),
         };
     };
     // The code is found (by a Markdown pass of its own) only once a tag is: in most posts
@@ -81,7 +111,9 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
     let mut out = Expanded {
         text: String::with_capacity(body.len()),
         warnings: Vec::new(),
+        outputs: Vec::new(),
     };
+    let flavour = page.site.config.rules.markdown().flavour;
     let mut rest = 0; // start of the part of `body` not yet copied
     let mut search = 0;
     let (mut lines, mut counted) = (0, 0); // the line breaks in `body[..counted]`
@@ -120,7 +152,15 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
                 continue;
             }
         }
+        if !flavour_reads(flavour, tag.kind) {
+            // Not a tag of this site's generator: text as it is.
+            continue;
+        }
         match tag.expand(page) {
+            Ok(Expansion::Text(text)) if flavour == Flavour::Goldmark && tag.angle => {
+                out.text.push_str(&placeholder(out.outputs.len()));
+                out.outputs.push(text);
+            }
             Ok(Expansion::Text(text)) => out.text.push_str(&text),
             Ok(Expansion::Raw) => {
                 let inner = &body[end..];
@@ -164,12 +204,24 @@ enum Kind {
     LiquidOutput,
 }
 
+/// Whether a site of `flavour` reads tags of `kind`: Hugo its shortcodes, Jekyll Liquid, Zola
+/// its shortcodes (written as Liquid's are), herald's own posts all of them.
+fn flavour_reads(flavour: Flavour, kind: Kind) -> bool {
+    match flavour {
+        Flavour::Herald => true,
+        Flavour::Goldmark => kind == Kind::Shortcode,
+        Flavour::Kramdown | Flavour::Zola => kind != Kind::Shortcode,
+    }
+}
+
 /// One template tag found in the text (named with a trailing `_` to stay clear of
 /// pulldown-cmark's `Tag`).
 struct Tag_<'a> {
     kind: Kind,
     inner: &'a str,
     len: usize,
+    /// `{{< … >}}`, whose output is not Markdown (`{{% … %}}`'s is).
+    angle: bool,
 }
 
 impl<'a> Tag_<'a> {
@@ -199,6 +251,7 @@ impl<'a> Tag_<'a> {
             kind,
             inner,
             len: close_at + close.len(),
+            angle: close == ">}}",
         })
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::model::{Generated, HugoRules, Language, Languages, Mapped, Rules};
+use super::model::{Generated, HugoRules, Language, Languages, Mapped, Markdown, Rules};
 use super::values::{
     get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
 };
@@ -230,8 +230,47 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
         lowercase_paths: !flag("disablePathToLower"),
         remove_path_accents: flag("removePathAccents"),
         date_keys: date_keys(get(&config, "frontmatter").and_then(|f| get(f, "date"))),
+        markdown: goldmark(&config),
     });
     Ok(generated)
+}
+
+/// Goldmark's defaults in Hugo, changed by `markup.goldmark`.
+fn goldmark(config: &Value) -> Markdown {
+    let mut markdown = Markdown::goldmark();
+    markdown.emoji = get(config, "enableEmoji").is_some_and(truthy);
+    let Some(goldmark) = get(config, "markup").and_then(|m| get(m, "goldmark")) else {
+        return markdown;
+    };
+    let at = |path: &[&str]| path.iter().try_fold(goldmark, |value, key| get(value, key));
+    let set = |slot: &mut bool, path: &[&str]| {
+        if let Some(value) = at(path) {
+            *slot = match value {
+                // Hugo 0.112 on: `typographer: {disable: true}`.
+                Value::Object(_) => !get(value, "disable").is_some_and(truthy),
+                value => truthy(value),
+            };
+        }
+    };
+    set(
+        &mut markdown.smart_punctuation,
+        &["extensions", "typographer"],
+    );
+    set(&mut markdown.linkify, &["extensions", "linkify"]);
+    set(&mut markdown.raw_html, &["renderer", "unsafe"]);
+    set(&mut markdown.hard_wraps, &["renderer", "hardWraps"]);
+    match at(&["parser", "attribute"]) {
+        // Before Hugo 0.81: one switch for titles and blocks.
+        Some(Value::Bool(on)) => markdown.block_attributes = *on,
+        _ => set(
+            &mut markdown.block_attributes,
+            &["parser", "attribute", "block"],
+        ),
+    }
+    if at(&["extensions", "footnote"]).is_some_and(|v| !truthy(v)) {
+        markdown.bottom_footnotes = false;
+    }
+    markdown
 }
 
 /// The settings that change which pages are posts, or their URLs or dates, that herald does

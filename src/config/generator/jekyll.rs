@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Generated, JekyllDefault, JekyllRules, Mapped, Rules};
+use super::model::{Flavour, Generated, JekyllDefault, JekyllRules, Mapped, Markdown, Rules};
 use super::values::{
     get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
 };
@@ -70,6 +70,80 @@ fn pattern_of(permalink: &str) -> String {
         pattern => pattern,
     }
     .to_string()
+}
+
+/// kramdown as Jekyll runs it (GFM input, smart quotes and typographic symbols, footnotes at
+/// the end), changed by `kramdown:`; a site on the CommonMark plugin gets CommonMark.
+fn kramdown(config: &serde_json::Value) -> Markdown {
+    let engine = get(config, "markdown").and_then(text).unwrap_or_default();
+    if engine.to_ascii_lowercase().starts_with("commonmark") {
+        return Markdown {
+            flavour: Flavour::Kramdown,
+            ..Markdown::zola()
+        };
+    }
+    let mut markdown = Markdown::kramdown();
+    let Some(options) = get(config, "kramdown") else {
+        return markdown;
+    };
+    if let Some(wrap) = get(options, "hard_wrap") {
+        markdown.hard_wraps = truthy(wrap);
+    }
+    // `[apos, apos, quot, quot]` or `apos,apos,quot,quot`: entity names or numbers.
+    let names: Vec<String> = match get(options, "smart_quotes") {
+        Some(serde_json::Value::Array(items)) => items.iter().filter_map(text).collect(),
+        Some(value) => text(value)
+            .map(|t| t.split(',').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if names.len() == 4 {
+        for (slot, name) in markdown.quotes.iter_mut().zip(&names) {
+            if let Some(c) = entity_char(name) {
+                *slot = c;
+            }
+        }
+    }
+    if let Some(symbols) = get(options, "typographic_symbols") {
+        for (bit, (name, written)) in [
+            ("mdash", "---"),
+            ("ndash", "--"),
+            ("hellip", "..."),
+            ("laquo", "<<"),
+            ("raquo", ">>"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if get(symbols, name).and_then(text).as_deref() == Some(written) {
+                markdown.plain_symbols |= 1 << bit;
+            }
+        }
+    }
+    markdown
+}
+
+/// The character an HTML entity name (`rsquo`) or number (`8217`) stands for, as kramdown
+/// reads `smart_quotes`.
+fn entity_char(name: &str) -> Option<char> {
+    if let Ok(n) = name.parse::<u32>() {
+        return char::from_u32(n);
+    }
+    Some(match name {
+        "apos" => '\'',
+        "quot" => '"',
+        "lsquo" => '\u{2018}',
+        "rsquo" => '\u{2019}',
+        "ldquo" => '\u{201c}',
+        "rdquo" => '\u{201d}',
+        "sbquo" => '\u{201a}',
+        "bdquo" => '\u{201e}',
+        "lsaquo" => '\u{2039}',
+        "rsaquo" => '\u{203a}',
+        "laquo" => '\u{ab}',
+        "raquo" => '\u{bb}',
+        _ => return None,
+    })
 }
 
 pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
@@ -192,6 +266,7 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
         permalink: pattern_of(&permalink),
         future: get(&config, "future").is_some_and(truthy),
         unpublished: get(&config, "unpublished").is_some_and(truthy),
+        markdown: kramdown(&config),
     });
     if get(&config, "show_drafts").is_some_and(truthy) {
         generated.unmapped.push(Mapped {

@@ -12,8 +12,8 @@ use std::path::Path;
 
 use crate::diag::Diagnostic;
 pub use model::{
-    Generated, HugoRules, JekyllDefault, JekyllRules, Language, Languages, Mapped, Rules, Slugify,
-    ZolaRules,
+    Flavour, Generated, HugoRules, JekyllDefault, JekyllRules, Language, Languages, Mapped,
+    Markdown, Rules, Slugify, ZolaRules,
 };
 pub(crate) use values::{text, truthy};
 

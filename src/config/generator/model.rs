@@ -33,6 +33,148 @@ impl Rules {
             Rules::Herald | Rules::Jekyll(_) => &NONE,
         }
     }
+
+    /// How the site's generator renders Markdown, with the site's own settings.
+    pub fn markdown(&self) -> Markdown {
+        match self {
+            Rules::Herald => Markdown::herald(),
+            Rules::Hugo(rules) => rules.markdown,
+            Rules::Jekyll(rules) => rules.markdown,
+            Rules::Zola(rules) => rules.markdown,
+        }
+    }
+}
+
+/// The Markdown dialect a generator renders, and the templating its posts hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Flavour {
+    /// herald's own posts: CommonMark with every extension, any tag expanded.
+    #[default]
+    Herald,
+    /// Hugo's Goldmark, with Hugo's shortcodes.
+    Goldmark,
+    /// Jekyll's kramdown (its GFM input), with Liquid.
+    Kramdown,
+    /// Zola's pulldown-cmark, with Zola's shortcodes and `@/` links.
+    Zola,
+}
+
+/// How a site renders Markdown: its generator's defaults changed by its settings
+/// (`markup.goldmark` in Hugo, `kramdown:` in Jekyll, `[markdown]` in Zola).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Markdown {
+    /// The dialect.
+    pub flavour: Flavour,
+    /// Quotes, dashes and ellipses made typographic (Goldmark's `typographer`, kramdown's
+    /// `smart_quotes`, Zola's `smart_punctuation`).
+    pub smart_punctuation: bool,
+    /// Bare URLs become links (Goldmark's `linkify`).
+    pub linkify: bool,
+    /// Raw HTML is kept (Goldmark's `renderer.unsafe`); else it is left out.
+    pub raw_html: bool,
+    /// Footnotes at the end of the post (Goldmark and kramdown always, Zola with
+    /// `bottom_footnotes`), else where they are written.
+    pub bottom_footnotes: bool,
+    /// Attribute lines (`{.class}`, `{:.class}`) below a block apply to it (Goldmark's
+    /// `parser.attribute.block`, always in kramdown); else they are text.
+    pub block_attributes: bool,
+    /// A line break in a paragraph is a break (`renderer.hardWraps`, kramdown's `hard_wrap`).
+    pub hard_wraps: bool,
+    /// The quotes kramdown prints for `'`, `'`, `"`, `"` (`smart_quotes`).
+    pub quotes: [char; 4],
+    /// `:name:` emoji codes become emoji (Hugo's `enableEmoji` over the whole body, Zola's
+    /// `render_emoji` over text).
+    pub emoji: bool,
+    /// kramdown's typographic symbols printed as written (`typographic_symbols: {ndash: --}`):
+    /// bit 0 `---`, 1 `--`, 2 `...`, 3 `<<`, 4 `>>`.
+    pub plain_symbols: u8,
+}
+
+/// Typographic quotes: `‘`, `’`, `“`, `”`.
+pub const CURLY_QUOTES: [char; 4] = ['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'];
+
+impl Markdown {
+    /// herald's own posts.
+    pub const fn herald() -> Markdown {
+        Markdown {
+            flavour: Flavour::Herald,
+            smart_punctuation: false,
+            linkify: false,
+            raw_html: true,
+            bottom_footnotes: false,
+            block_attributes: true,
+            hard_wraps: false,
+            quotes: CURLY_QUOTES,
+            plain_symbols: 0,
+            emoji: false,
+        }
+    }
+
+    /// Hugo's defaults.
+    pub const fn goldmark() -> Markdown {
+        Markdown {
+            flavour: Flavour::Goldmark,
+            smart_punctuation: true,
+            linkify: true,
+            raw_html: false,
+            bottom_footnotes: true,
+            block_attributes: false,
+            hard_wraps: false,
+            quotes: CURLY_QUOTES,
+            plain_symbols: 0,
+            emoji: false,
+        }
+    }
+
+    /// Jekyll's defaults.
+    pub const fn kramdown() -> Markdown {
+        Markdown {
+            flavour: Flavour::Kramdown,
+            smart_punctuation: true,
+            linkify: false,
+            raw_html: true,
+            bottom_footnotes: true,
+            block_attributes: true,
+            hard_wraps: false,
+            quotes: CURLY_QUOTES,
+            plain_symbols: 0,
+            emoji: false,
+        }
+    }
+
+    /// Zola's defaults.
+    pub const fn zola() -> Markdown {
+        Markdown {
+            flavour: Flavour::Zola,
+            smart_punctuation: false,
+            linkify: false,
+            raw_html: true,
+            bottom_footnotes: false,
+            block_attributes: false,
+            hard_wraps: false,
+            quotes: CURLY_QUOTES,
+            plain_symbols: 0,
+            emoji: false,
+        }
+    }
+}
+
+impl Markdown {
+    /// What kramdown prints for the typographic symbol numbered `bit` (see
+    /// [`Markdown::plain_symbols`]): `printed`, or what was `written`.
+    pub fn symbol(&self, bit: u8, written: &'static str, printed: &'static str) -> &'static str {
+        if self.plain_symbols & (1 << bit) != 0 {
+            written
+        } else {
+            printed
+        }
+    }
+}
+
+impl Default for Markdown {
+    fn default() -> Markdown {
+        Markdown::herald()
+    }
 }
 
 /// The languages of a multilingual Hugo or Zola site. Each is a blog of its own, with its
@@ -118,6 +260,8 @@ pub struct HugoRules {
     /// `[frontmatter] date`: where a post's date comes from, in order (front-matter keys,
     /// and `:filename` for a `YYYY-MM-DD-` file name).
     pub date_keys: Vec<String>,
+    /// How it renders Markdown (`markup.goldmark`).
+    pub markdown: Markdown,
 }
 
 /// Jekyll: `permalink`, `future`, `unpublished`, `defaults`.
@@ -137,6 +281,8 @@ pub struct JekyllRules {
     pub future: bool,
     /// Publish posts with `published: false` (`unpublished: true`).
     pub unpublished: bool,
+    /// How it renders Markdown (`kramdown:`).
+    pub markdown: Markdown,
 }
 
 /// One entry of Jekyll's `defaults`: a scope and the values it gives.
@@ -168,6 +314,8 @@ pub struct ZolaRules {
     /// Sections that sort their pages by date (`sort_by = "date"`), as paths below the
     /// content folder (`""` the root): Zola publishes no page without a date there.
     pub date_sorted: Vec<String>,
+    /// How it renders Markdown (`[markdown]`).
+    pub markdown: Markdown,
 }
 
 /// Zola's `slugify` modes.

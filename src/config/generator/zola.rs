@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Generated, Language, Languages, Rules, Slugify, ZolaRules};
+use super::model::{Generated, Language, Languages, Markdown, Rules, Slugify, ZolaRules};
 use super::values::{get, map, map_texts, not_honoured, read_value, text, to_toml, truthy};
 use crate::diag::Diagnostic;
 
@@ -73,8 +73,23 @@ pub(super) fn read(root: &Path, file: &Path) -> Result<Generated, Vec<Diagnostic
         slugify,
         feed_sections: sections.feeds,
         date_sorted: sections.by_date,
+        markdown: zola_markdown(&config),
     });
     Ok(generated)
+}
+
+/// Zola's defaults, changed by `[markdown]`.
+fn zola_markdown(config: &serde_json::Value) -> Markdown {
+    let mut markdown = Markdown::zola();
+    let flag = |key: &str| {
+        get(config, "markdown")
+            .and_then(|m| get(m, key))
+            .is_some_and(truthy)
+    };
+    markdown.smart_punctuation = flag("smart_punctuation");
+    markdown.bottom_footnotes = flag("bottom_footnotes");
+    markdown.emoji = flag("render_emoji");
+    markdown
 }
 
 /// The keys that turn a site's or a section's feeds on (`generate_feed` before 0.19).
