@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 pub(crate) use super::builtins::Page;
 use super::builtins::{hugo_shortcode, liquid_output, liquid_tag, Args, Expansion, BUILT_IN};
 use super::markdown::options;
-use crate::config::generator::Flavour;
+use crate::config::generator::{Flavour, Markdown};
 use crate::diag::Severity;
 use crate::markup::escape_html as escape;
 
@@ -95,7 +95,7 @@ fn internal_links(expanded: &mut Expanded, page: &Page<'_>) {
 }
 
 fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
-    let body = code_blocks(body);
+    let body = code_blocks(body, &page.site.config.rules.markdown());
     // Every tag starts `{{` or `{%`: none starts after the last of them.
     let Some(last) = braces(&body).last_tag else {
         return Expanded {
@@ -120,7 +120,9 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
     while let Some(found) = memchr::memchr(b'{', &body.as_bytes()[search..]) {
         let start = search + found;
         search = start + 1;
-        let Some(tag) = Tag_::parse(&body[start..]) else {
+        let Some(tag) = Tag_::parse(&body[start..]).filter(|t| flavour_reads(flavour, t.kind))
+        else {
+            // Not a tag, or not one of this site's generator: text as it is.
             continue;
         };
         let code = code.get_or_insert_with(|| code_ranges(&body, last.max(start)));
@@ -137,24 +139,46 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
         let mut end = start + tag.len;
         // Paired shortcodes that change their inner text: the inner text is theirs.
         let name = tag.name();
-        if tag.kind == Kind::Shortcode && matches!(name.as_str(), "comment" | "details") {
+        let goldmark = flavour == Flavour::Goldmark;
+        if tag.kind == Kind::Shortcode
+            && (matches!(name.as_str(), "comment" | "details") || goldmark && name == "highlight")
+        {
             if let Some((inner, after)) = paired_inner(&body[end..], &name) {
                 let args = Args::of(tag.inner);
+                let mut output = |html: String, text: &mut String| {
+                    if goldmark {
+                        text.push_str(&placeholder(out.outputs.len()));
+                        out.outputs.push(html);
+                    } else {
+                        text.push_str(&html);
+                    }
+                };
                 if name == "details" {
                     let summary = args.get("summary", 0).unwrap_or_else(|| "Details".into());
-                    out.text.push_str(&format!(
-                        "<details><summary>{}</summary>\n\n{inner}\n\n</details>",
-                        escape(&summary)
-                    ));
+                    output(
+                        format!("<details><summary>{}</summary>", escape(&summary)),
+                        &mut out.text,
+                    );
+                    out.text.push_str(&format!("\n\n{inner}\n\n"));
+                    output("</details>".into(), &mut out.text);
+                } else if name == "highlight" {
+                    // Hugo's highlight prints its inside as code, wherever it stands (in an
+                    // HTML block too, where a fence would be text).
+                    let lang = args.get("", 0).unwrap_or_default();
+                    let code = inner.strip_prefix('\n').unwrap_or(inner).trim_end();
+                    output(
+                        format!(
+                            "<pre><code class=\"language-{}\">{}\n</code></pre>",
+                            escape(&lang),
+                            escape(code)
+                        ),
+                        &mut out.text,
+                    );
                 }
                 rest = end + after;
                 search = rest;
                 continue;
             }
-        }
-        if !flavour_reads(flavour, tag.kind) {
-            // Not a tag of this site's generator: text as it is.
-            continue;
         }
         match tag.expand(page) {
             Ok(Expansion::Text(text)) if flavour == Flavour::Goldmark && tag.angle => {
@@ -344,7 +368,7 @@ fn braces(body: &str) -> Braces {
 /// Turns `{{< highlight x >}}…{{< /highlight >}}` and `{% highlight x %}…{% endhighlight %}`
 /// into fenced code blocks, and drops kramdown attribute-list lines (`{:.no_toc}`). The
 /// number of lines is kept, so line numbers in warnings still point into the file.
-fn code_blocks(body: &str) -> String {
+fn code_blocks(body: &str, markdown: &Markdown) -> String {
     // Most posts have neither: they are copied as they are.
     if !braces(body).attribute && memchr::memmem::find(body.as_bytes(), b"highlight").is_none() {
         return body.to_string();
@@ -383,7 +407,14 @@ fn code_blocks(body: &str) -> String {
                 .collect();
             fence = Some(marker);
             out.push_str(line);
-        } else if let Some(lang) = highlight_open(trimmed) {
+        } else if let Some(lang) = highlight_open(trimmed).filter(|_| {
+            // Goldmark sites print Hugo's highlight through its output (expand_tags).
+            match markdown.flavour {
+                Flavour::Herald => true,
+                Flavour::Kramdown => trimmed.starts_with("{%"),
+                Flavour::Goldmark | Flavour::Zola => false,
+            }
+        }) {
             // At most three spaces, or the fence itself would be indented code.
             let open_indent: String = indent.chars().take(3).collect();
             fence = Some("````".to_string());
@@ -392,7 +423,7 @@ fn code_blocks(body: &str) -> String {
             out.push_str(lang);
             out.push('\n');
             highlight_indent = Some(open_indent);
-        } else if is_attribute_line(trimmed) {
+        } else if indent.len() < 4 && is_attribute_line(trimmed, markdown) {
             out.push('\n');
         } else {
             out.push_str(line);
@@ -401,13 +432,21 @@ fn code_blocks(body: &str) -> String {
     out
 }
 
-/// A kramdown (`{:.no_toc}`) or Goldmark (`{.mt-3}`, `{#id .class}`) attribute line:
-/// classes and ids the sanitiser drops anyway, so the line goes.
-fn is_attribute_line(line: &str) -> bool {
-    line.len() > 2
-        && line.ends_with('}')
-        && (line.starts_with("{:") || line.starts_with("{.") || line.starts_with("{#"))
-        && !line[1..line.len() - 1].contains(['{', '}'])
+/// A kramdown (`{:.no_toc}`) or Goldmark (`{.mt-3}`, `{#id .class}`) attribute line that
+/// the site's generator reads: classes and ids the sanitiser drops anyway, so the line goes.
+/// Goldmark reads its own only with `parser.attribute.block`, and prints kramdown's.
+fn is_attribute_line(line: &str, markdown: &Markdown) -> bool {
+    let shaped =
+        line.len() > 2 && line.ends_with('}') && !line[1..line.len() - 1].contains(['{', '}']);
+    let kramdown = line.starts_with("{:");
+    let goldmark = line.starts_with("{.") || line.starts_with("{#");
+    shaped
+        && match markdown.flavour {
+            Flavour::Herald => kramdown || goldmark,
+            Flavour::Kramdown => kramdown,
+            Flavour::Goldmark => goldmark && markdown.block_attributes,
+            Flavour::Zola => false,
+        }
 }
 
 fn is_tag(line: &str, names: &[&str]) -> bool {
@@ -417,6 +456,7 @@ fn is_tag(line: &str, names: &[&str]) -> bool {
 /// The language of a highlight opening tag that fills the line.
 fn highlight_open(line: &str) -> Option<&str> {
     let tag = Tag_::parse(line)?;
+    // Hugo's `{{< highlight >}}` and Jekyll's `{% highlight %}`.
     (tag.len == line.len() && tag.kind != Kind::LiquidOutput && tag.name() == "highlight")
         .then(|| tag.inner.split_whitespace().nth(1).unwrap_or(""))
 }
