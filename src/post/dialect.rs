@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::config::generator::{Flavour, Markdown};
 use crate::markup::escape_html as escape;
@@ -24,13 +24,17 @@ pub(crate) fn apply(
     if !settings.raw_html {
         omit_raw_html(events);
     }
-    if settings.smart_punctuation {
-        let ranges = merge_texts(events, ranges);
+    if settings.smart_punctuation || settings.linkify {
+        let mut ranges = merge_texts(events, ranges);
+        if settings.linkify {
+            super::linkify::goldmark(events, &mut ranges, source);
+        }
         let ranges = &ranges[..];
         match settings.flavour {
+            _ if !settings.smart_punctuation => {}
             Flavour::Goldmark => super::typography::goldmark(events, ranges, source),
             Flavour::Kramdown => super::typography::kramdown(events, ranges, source, settings),
-            Flavour::Zola | Flavour::Herald => {}
+            _ => {}
         }
     }
     if settings.emoji && settings.flavour == Flavour::Zola {
@@ -41,9 +45,6 @@ pub(crate) fn apply(
                 }
             }
         }
-    }
-    if settings.linkify {
-        linkify(events);
     }
     if settings.bottom_footnotes {
         footnotes_at_end(events, settings.flavour);
@@ -121,65 +122,6 @@ pub(crate) fn emojify(text: &str) -> Option<String> {
     }
     out.push_str(rest);
     changed.then_some(out)
-}
-
-/// Goldmark's linkify: bare URLs (`https://…`, `www.…`) and e-mail addresses in text become
-/// links, outside links, code and raw HTML.
-fn linkify(events: &mut Vec<Event<'_>>) {
-    let mut finder = linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    let mut out = Vec::with_capacity(events.len());
-    let (mut in_link, mut in_code) = (0usize, 0usize);
-    for event in events.drain(..) {
-        match &event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => in_code += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
-                in_code = in_code.saturating_sub(1)
-            }
-            _ => {}
-        }
-        let Event::Text(text) = &event else {
-            out.push(event);
-            continue;
-        };
-        if in_link > 0 || in_code > 0 || !(text.contains('.')) {
-            out.push(event);
-            continue;
-        }
-        let mut rest = 0;
-        let mut found = false;
-        for link in finder.links(text) {
-            let (start, end) = (link.start(), link.end());
-            let written = link.as_str();
-            let dest = match link.kind() {
-                linkify::LinkKind::Email => format!("mailto:{written}"),
-                _ if written.contains("://") => written.to_string(),
-                _ if written.starts_with("www.") => format!("http://{written}"),
-                _ => continue,
-            };
-            found = true;
-            if start > rest {
-                out.push(Event::Text(CowStr::from(text[rest..start].to_string())));
-            }
-            out.push(Event::Start(Tag::Link {
-                link_type: LinkType::Autolink,
-                dest_url: CowStr::from(dest),
-                title: CowStr::from(""),
-                id: CowStr::from(""),
-            }));
-            out.push(Event::Text(CowStr::from(written.to_string())));
-            out.push(Event::End(TagEnd::Link));
-            rest = end;
-        }
-        if !found {
-            out.push(event);
-        } else if rest < text.len() {
-            out.push(Event::Text(CowStr::from(text[rest..].to_string())));
-        }
-    }
-    *events = out;
 }
 
 /// Footnotes as Goldmark, kramdown and Zola's `bottom_footnotes` print them: numbered in the

@@ -9,6 +9,7 @@ mod dialect;
 mod front_matter;
 mod html;
 mod layout;
+mod linkify;
 mod links;
 mod markdown;
 mod meta;

@@ -65,7 +65,11 @@ fn internal_links(expanded: &mut Expanded, page: &Page<'_>) {
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
     for (at, _) in text.match_indices("@/") {
-        let opens_link = text[..at].ends_with("](") || text[..at].ends_with("href=\"");
+        let before = &text[..at];
+        // `[text](@/x.md)`, `href="@/x.md"`, and a reference definition `[x]: @/x.md`.
+        let opens_link = before.ends_with("](")
+            || before.ends_with("href=\"")
+            || before.trim_end_matches([' ', '\t']).ends_with("]:");
         if !opens_link || at < rest || code.iter().any(|r| r.contains(&at)) {
             continue;
         }

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::config::generator::Markdown;
 
@@ -13,14 +13,21 @@ use crate::config::generator::Markdown;
 pub(crate) fn goldmark(events: &mut [Event<'_>], ranges: &[Range<usize>], source: &str) {
     let mut counter = Counter::default();
     let mut code = 0usize;
+    let mut autolink = false;
     for (event, range) in events.iter_mut().zip(ranges) {
         match event {
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => code += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => code = code.saturating_sub(1),
+            // An autolink's text is its URL.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => autolink = true,
+            Event::End(TagEnd::Link) => autolink = false,
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
             ) => counter = Counter::default(),
-            Event::Text(text) if code == 0 && text.contains(TRIGGERS) => {
+            Event::Text(text) if code == 0 && !autolink && text.contains(TRIGGERS) => {
                 let raw = source.get(range.clone()).unwrap_or("");
                 // An escaped character (`\'`) is literal.
                 if raw.starts_with('\\') && raw.len() > 1 && &raw[1..] == text.as_ref() {
