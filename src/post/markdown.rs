@@ -29,6 +29,9 @@ fn options_for(settings: &Markdown) -> Options {
     if settings.smart_punctuation && settings.flavour == Flavour::Zola {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    if settings.definition_lists {
+        options |= Options::ENABLE_DEFINITION_LIST;
+    }
     options
 }
 

@@ -129,12 +129,16 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
             // Not a tag, or not one of this site's generator: text as it is.
             continue;
         };
-        let code = code.get_or_insert_with(|| code_ranges(&body, last.max(start)));
-        while code.get(next_code).is_some_and(|r| r.end <= start) {
-            next_code += 1;
-        }
-        if code.get(next_code).is_some_and(|r| r.start <= start) {
-            continue;
+        // Jekyll runs Liquid over the whole text, code included (`{% raw %}` keeps it out);
+        // herald's own posts and Hugo's keep code as written.
+        if flavour != Flavour::Kramdown {
+            let code = code.get_or_insert_with(|| code_ranges(&body, last.max(start)));
+            while code.get(next_code).is_some_and(|r| r.end <= start) {
+                next_code += 1;
+            }
+            if code.get(next_code).is_some_and(|r| r.start <= start) {
+                continue;
+            }
         }
         out.text.push_str(&body[rest..start]);
         lines += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..start]).count();
@@ -374,7 +378,13 @@ fn braces(body: &str) -> Braces {
 /// number of lines is kept, so line numbers in warnings still point into the file.
 fn code_blocks(body: &str, markdown: &Markdown) -> String {
     // Most posts have neither: they are copied as they are.
-    if !braces(body).attribute && memchr::memmem::find(body.as_bytes(), b"highlight").is_none() {
+    let end_of_block = markdown.flavour == Flavour::Kramdown
+        && memchr::memmem::find(body.as_bytes(), b"\n^").is_some()
+        || markdown.definition_lists && memchr::memmem::find(body.as_bytes(), b"\n:").is_some();
+    if !braces(body).attribute
+        && !end_of_block
+        && memchr::memmem::find(body.as_bytes(), b"highlight").is_none()
+    {
         return body.to_string();
     }
     let mut out = String::with_capacity(body.len() + 64);
@@ -429,6 +439,22 @@ fn code_blocks(body: &str, markdown: &Markdown) -> String {
             highlight_indent = Some(open_indent);
         } else if indent.len() < 4 && is_attribute_line(trimmed, markdown) {
             out.push('\n');
+        } else if markdown.flavour == Flavour::Kramdown && trimmed == "^" {
+            // kramdown's end-of-block marker: what follows is a new block (a comment line
+            // ends a list or a paragraph in CommonMark too, and is dropped with HTML's).
+            out.push_str("<!-- -->\n");
+        } else if markdown.definition_lists
+            && indent.len() < 4
+            && trimmed.starts_with(':')
+            && !trimmed[1..].starts_with([' ', '\t'])
+            && !trimmed[1..].is_empty()
+        {
+            // Goldmark and kramdown start a definition only at `: `; pulldown-cmark at `:`.
+            out.push_str(indent);
+            out.push('\\');
+            out.push_str(line.trim_start());
+        } else if markdown.flavour == Flavour::Kramdown && line.contains("{:") {
+            out.push_str(&without_span_attributes(line));
         } else {
             out.push_str(line);
         }
@@ -451,6 +477,29 @@ fn is_attribute_line(line: &str, markdown: &Markdown) -> bool {
             Flavour::Goldmark => goldmark && markdown.block_attributes,
             Flavour::Zola => false,
         }
+}
+
+/// A line without kramdown's span attribute lists (`![x](y){: .icon width="70"}`,
+/// `*a*{:.b}`): the attributes the sanitiser drops anyway. (After a backtick it may be code.)
+fn without_span_attributes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("{:") {
+        let follows_span = rest[..at].ends_with([')', ']', '*', '_']);
+        let close = rest[at..].find('}').map(|c| at + c);
+        match close {
+            Some(close) if follows_span && !rest[at + 2..close].contains('{') => {
+                out.push_str(&rest[..at]);
+                rest = &rest[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_tag(line: &str, names: &[&str]) -> bool {

@@ -257,6 +257,10 @@ fn goldmark(config: &Value) -> Markdown {
         &["extensions", "typographer"],
     );
     set(&mut markdown.linkify, &["extensions", "linkify"]);
+    set(
+        &mut markdown.definition_lists,
+        &["extensions", "definitionList"],
+    );
     set(&mut markdown.raw_html, &["renderer", "unsafe"]);
     set(&mut markdown.hard_wraps, &["renderer", "hardWraps"]);
     match at(&["parser", "attribute"]) {

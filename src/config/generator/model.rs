@@ -82,6 +82,9 @@ pub struct Markdown {
     pub hard_wraps: bool,
     /// The quotes kramdown prints for `'`, `'`, `"`, `"` (`smart_quotes`).
     pub quotes: [char; 4],
+    /// Definition lists (`term` then `: definition`): kramdown always, Goldmark's
+    /// `definitionList` (on by default), Zola's `definition_list`.
+    pub definition_lists: bool,
     /// `:name:` emoji codes become emoji (Hugo's `enableEmoji` over the whole body, Zola's
     /// `render_emoji` over text).
     pub emoji: bool,
@@ -107,12 +110,14 @@ impl Markdown {
             quotes: CURLY_QUOTES,
             plain_symbols: 0,
             emoji: false,
+            definition_lists: false,
         }
     }
 
     /// Hugo's defaults.
     pub const fn goldmark() -> Markdown {
         Markdown {
+            definition_lists: true,
             flavour: Flavour::Goldmark,
             smart_punctuation: true,
             linkify: true,
@@ -129,6 +134,7 @@ impl Markdown {
     /// Jekyll's defaults.
     pub const fn kramdown() -> Markdown {
         Markdown {
+            definition_lists: true,
             flavour: Flavour::Kramdown,
             smart_punctuation: true,
             linkify: false,
@@ -155,6 +161,7 @@ impl Markdown {
             quotes: CURLY_QUOTES,
             plain_symbols: 0,
             emoji: false,
+            definition_lists: false,
         }
     }
 }

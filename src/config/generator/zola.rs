@@ -89,6 +89,7 @@ fn zola_markdown(config: &serde_json::Value) -> Markdown {
     markdown.smart_punctuation = flag("smart_punctuation");
     markdown.bottom_footnotes = flag("bottom_footnotes");
     markdown.emoji = flag("render_emoji");
+    markdown.definition_lists = flag("definition_list");
     markdown
 }
 
