@@ -321,12 +321,33 @@ pub(crate) fn liquid_tag(
         "post_url" | "link" => match page.index.post(argument) {
             Some(url) => text(url),
             None if name == "link" && !argument.contains("_posts/") => {
-                // A page of the site, not a post: its URL as Jekyll writes it.
-                let path = argument
-                    .trim_start_matches('/')
-                    .trim_end_matches(".md")
-                    .trim_end_matches(".markdown");
-                text(format!("{}/{path}.html", page.site.base()))
+                // A page of the site, not a post: its `permalink`, else its path as Jekyll
+                // writes it; a page that is not there is an error, as in Jekyll.
+                let relative = argument.trim_start_matches('/');
+                let file = page.site.root.join(relative);
+                if relative.split('/').any(|part| part == "..") || !file.is_file() {
+                    return Err((
+                        Severity::Error,
+                        format!("`{{% {inner} %}}`: no page {argument:?} in the site (Jekyll stops on it)"),
+                    ));
+                }
+                let permalink = std::fs::read_to_string(&file).ok().and_then(|text| {
+                    let split = super::front_matter::split(&text).ok()?;
+                    split.front.get("permalink")?.as_str().map(str::to_string)
+                });
+                match permalink {
+                    Some(permalink) => text(format!(
+                        "{}/{}",
+                        page.site.base(),
+                        permalink.trim_start_matches('/')
+                    )),
+                    None => {
+                        let path = relative
+                            .trim_end_matches(".md")
+                            .trim_end_matches(".markdown");
+                        text(format!("{}/{path}.html", page.site.base()))
+                    }
+                }
             }
             None => Err((
                 Severity::Error,

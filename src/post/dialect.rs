@@ -21,13 +21,16 @@ pub(crate) fn apply(
     source: &str,
     settings: &Markdown,
 ) {
+    if settings.smart_punctuation && settings.flavour != Flavour::Zola {
+        guillemet_tags(events);
+    }
     if !settings.raw_html {
         omit_raw_html(events);
     }
     if settings.smart_punctuation || settings.linkify {
         let mut ranges = merge_texts(events, ranges);
         if settings.linkify {
-            super::linkify::goldmark(events, &mut ranges, source);
+            super::linkify::goldmark(events, &mut ranges, source, settings.linkify_https);
         }
         let ranges = &ranges[..];
         match settings.flavour {
@@ -48,6 +51,20 @@ pub(crate) fn apply(
     }
     if settings.bottom_footnotes {
         footnotes_at_end(events, settings.flavour);
+    }
+}
+
+/// `<<word>>` is guillemets to Goldmark's and kramdown's typographers, which read `<<`
+/// before a tag; pulldown-cmark reads `<word>` as one.
+fn guillemet_tags(events: &mut [Event<'_>]) {
+    for i in 1..events.len().saturating_sub(1) {
+        let opens = matches!(&events[i - 1], Event::Text(t) if t.ends_with('<'));
+        let closes = matches!(&events[i + 1], Event::Text(t) if t.starts_with('>'));
+        if let Event::InlineHtml(html) = &events[i] {
+            if opens && closes && !html.contains(char::is_whitespace) {
+                events[i] = Event::Text(html.clone());
+            }
+        }
     }
 }
 
@@ -311,7 +328,7 @@ mod tests {
         );
         assert!(out.contains("<a href=\"https://github.com/coredns/coredns/pull/4957\">https://github.com/coredns/coredns/pull/4957</a>."), "{out}");
         assert!(
-            out.contains("<a href=\"http://www.example.org\">www.example.org</a>,"),
+            out.contains("<a href=\"https://www.example.org\">www.example.org</a>,"),
             "{out}"
         );
         assert!(out.contains("<code>https://not.linked</code>"), "{out}");

@@ -9,7 +9,12 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// Links the bare URLs and addresses in the texts of `events` (each with its range in
 /// `source`), outside links, code and raw HTML; `ranges` follows the events.
-pub(crate) fn goldmark(events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize>>, source: &str) {
+pub(crate) fn goldmark(
+    events: &mut Vec<Event<'_>>,
+    ranges: &mut Vec<Range<usize>>,
+    source: &str,
+    https: bool,
+) {
     let mut out = Vec::with_capacity(events.len());
     let mut out_ranges = Vec::with_capacity(events.len());
     let (mut in_link, mut in_block) = (0usize, 0usize);
@@ -37,7 +42,7 @@ pub(crate) fn goldmark(events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize
             .chars()
             .last()
             .unwrap_or('\n');
-        let found = find_all(text, before);
+        let found = find_all(text, before, https);
         if found.is_empty() {
             out.push(event);
             out_ranges.push(range);
@@ -78,7 +83,7 @@ pub(crate) fn goldmark(events: &mut Vec<Event<'_>>, ranges: &mut Vec<Range<usize
 }
 
 /// Each link in `text` (`before`: the character before it): start, end and its URL.
-fn find_all(text: &str, before: char) -> Vec<(usize, usize, String)> {
+fn find_all(text: &str, before: char, https: bool) -> Vec<(usize, usize, String)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -90,7 +95,7 @@ fn find_all(text: &str, before: char) -> Vec<(usize, usize, String)> {
             bytes[i - 1] as char
         };
         if is_trigger(prev) && text.is_char_boundary(i) {
-            if let Some((end, dest)) = at(&bytes[i..]) {
+            if let Some((end, dest)) = at(&bytes[i..], https) {
                 found.push((i, i + end, dest));
                 i += end;
                 continue;
@@ -109,7 +114,7 @@ fn is_trigger(c: char) -> bool {
 }
 
 /// The link `line` starts with, as Goldmark's linkify parser reads it: its length and URL.
-fn at(line: &[u8]) -> Option<(usize, String)> {
+fn at(line: &[u8], https: bool) -> Option<(usize, String)> {
     let text = |end: usize| String::from_utf8_lossy(&line[..end]).into_owned();
     let mut end = None;
     let mut www = false;
@@ -150,7 +155,15 @@ fn at(line: &[u8]) -> Option<(usize, String)> {
             }
             let end = trim_trailing(line, end);
             let url = text(end);
-            (end, if www { format!("http://{url}") } else { url })
+            let scheme = if https { "https" } else { "http" };
+            (
+                end,
+                if www {
+                    format!("{scheme}://{url}")
+                } else {
+                    url
+                },
+            )
         }
         None => {
             if line.first().is_some_and(u8::is_ascii_punctuation) {
@@ -296,7 +309,7 @@ mod tests {
     use super::*;
 
     fn links(text: &str) -> Vec<String> {
-        find_all(text, '\n')
+        find_all(text, '\n', true)
             .into_iter()
             .map(|(_, _, d)| d)
             .collect()
@@ -308,7 +321,7 @@ mod tests {
             links("See https://github.com/coredns/coredns/pull/4957. Or www.example.org, mail a@b.io."),
             [
                 "https://github.com/coredns/coredns/pull/4957",
-                "http://www.example.org",
+                "https://www.example.org",
                 "mailto:a@b.io"
             ]
         );

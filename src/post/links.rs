@@ -18,6 +18,10 @@ pub(crate) struct Index<'a> {
     /// first), for links to pages and sections that are not posts: they exist when their
     /// file does.
     pages: Option<Vec<(String, PathBuf)>>,
+    /// Each page's name (its file's stem, or its folder's for `index.md` and `_index.md`)
+    /// and its path below the content folder, for names used alone: Hugo finds
+    /// `relref "community"` anywhere in the site when one page has that name.
+    page_names: OnceLock<HashMap<String, Option<(usize, String)>>>,
 }
 
 impl<'a> Index<'a> {
@@ -27,6 +31,7 @@ impl<'a> Index<'a> {
             posts,
             names: OnceLock::new(),
             pages,
+            page_names: OnceLock::new(),
         }
     }
 
@@ -108,7 +113,8 @@ impl Index<'_> {
     /// its path below the content folder.
     fn page_url(&self, path: &str) -> Option<String> {
         let relative = path.trim_start_matches("./").trim_start_matches('/');
-        let (base, _) = self.pages.as_ref()?.iter().find(|(_, content)| {
+        let pages = self.pages.as_ref()?;
+        let found = pages.iter().find(|(_, content)| {
             [
                 relative.to_string(),
                 format!("{relative}.md"),
@@ -117,13 +123,70 @@ impl Index<'_> {
             ]
             .iter()
             .any(|candidate| content.join(candidate).is_file())
-        })?;
-        let path = normal(relative);
+        });
+        let (base, path) = match found {
+            Some((base, _)) => (base, normal(relative)),
+            None if !relative.contains('/') => {
+                let (root, path) = self.page_by_name(&normal(relative))?;
+                (&pages[root].0, path)
+            }
+            None => return None,
+        };
         Some(if path.is_empty() {
             format!("{base}/")
         } else {
             format!("{base}/{}/", path.to_lowercase())
         })
+    }
+}
+
+impl Index<'_> {
+    /// The one page named `name` in the site: its content root and path (`None` when no
+    /// page or several have that name).
+    fn page_by_name(&self, name: &str) -> Option<(usize, String)> {
+        let names = self.page_names.get_or_init(|| {
+            let mut names: HashMap<String, Option<(usize, String)>> = HashMap::new();
+            for (root, (_, content)) in self.pages.iter().flatten().enumerate() {
+                let mut stack = vec![content.clone()];
+                let mut seen = 0usize;
+                while let Some(dir) = stack.pop() {
+                    let Ok(entries) = std::fs::read_dir(&dir) else {
+                        continue;
+                    };
+                    for entry in entries.flatten() {
+                        seen += 1;
+                        // Bounded: a site is not walked past 100,000 entries for a link.
+                        if seen > 100_000 {
+                            break;
+                        }
+                        let path = entry.path();
+                        let Ok(kind) = entry.file_type() else {
+                            continue;
+                        };
+                        if kind.is_dir() {
+                            stack.push(path);
+                            continue;
+                        }
+                        let Some(below) = path
+                            .strip_prefix(content)
+                            .ok()
+                            .and_then(|p| p.to_str())
+                            .filter(|p| p.ends_with(".md"))
+                        else {
+                            continue;
+                        };
+                        let below = normal(&below.replace('\\', "/"));
+                        let name = below.rsplit('/').next().unwrap_or("").to_string();
+                        names
+                            .entry(name)
+                            .and_modify(|slot| *slot = None)
+                            .or_insert(Some((root, below)));
+                    }
+                }
+            }
+            names
+        });
+        names.get(name).cloned().flatten()
     }
 }
 

@@ -24,6 +24,10 @@ pub(crate) struct Expanded {
     pub outputs: Vec<String>,
 }
 
+/// The URL a reference that does not resolve gets: the sanitiser drops it from the link,
+/// whose text stays.
+pub(crate) const UNRESOLVED: &str = "herald-unresolved:";
+
 /// The placeholder for the `n`-th shortcode output: letters and digits only, so Markdown
 /// leaves it as it is wherever it stands (text, a link's URL).
 pub(crate) fn placeholder(n: usize) -> String {
@@ -89,7 +93,7 @@ fn internal_links(expanded: &mut Expanded, page: &Page<'_>) {
                         "internal link `@/{target}`: no such page in the site (Zola stops on it)"
                     ),
                 ));
-                out.push_str(&text[at..end]);
+                out.push_str(UNRESOLVED);
             }
         }
         rest = end;
@@ -124,8 +128,11 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
     while let Some(found) = memchr::memchr(b'{', &body.as_bytes()[search..]) {
         let start = search + found;
         search = start + 1;
-        let Some(tag) = Tag_::parse(&body[start..]).filter(|t| flavour_reads(flavour, t.kind))
-        else {
+        let Some(tag) = Tag_::parse(&body[start..]).filter(|t| {
+            flavour_reads(flavour, t.kind)
+                // Liquid reads `{{< x >}}` as an output it cannot evaluate, and prints nothing.
+                || flavour == Flavour::Kramdown && t.angle
+        }) else {
             // Not a tag, or not one of this site's generator: text as it is.
             continue;
         };
@@ -188,7 +195,18 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
                 continue;
             }
         }
-        match tag.expand(page) {
+        let expansion = if flavour == Flavour::Kramdown && tag.kind == Kind::Shortcode {
+            Err((
+                Severity::Warning,
+                format!(
+                    "`{}` is a Hugo shortcode: Jekyll's Liquid prints nothing for it",
+                    tag.written()
+                ),
+            ))
+        } else {
+            tag.expand(page)
+        };
+        match expansion {
             Ok(Expansion::Text(text)) if flavour == Flavour::Goldmark && tag.angle => {
                 out.text.push_str(&placeholder(out.outputs.len()));
                 out.outputs.push(text);
@@ -203,7 +221,15 @@ fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
                 out.text.push_str(verbatim);
                 end += after;
             }
-            Err((severity, message)) => out.warnings.push((line, severity, message)),
+            Err((severity, message)) => {
+                // A reference that does not resolve leaves a link that goes nowhere (it is
+                // dropped, its text kept), never one to the post itself.
+                let expanded = !(flavour == Flavour::Kramdown && tag.kind == Kind::Shortcode);
+                if expanded && matches!(name.as_str(), "ref" | "relref" | "post_url" | "link") {
+                    out.text.push_str(UNRESOLVED);
+                }
+                out.warnings.push((line, severity, message))
+            }
         }
         rest = end;
         search = end;

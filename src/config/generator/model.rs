@@ -70,6 +70,9 @@ pub struct Markdown {
     pub smart_punctuation: bool,
     /// Bare URLs become links (Goldmark's `linkify`).
     pub linkify: bool,
+    /// The scheme a linked `www.` address gets (Hugo's `linkifyProtocol`, `https` by default):
+    /// `true` for `https`.
+    pub linkify_https: bool,
     /// Raw HTML is kept (Goldmark's `renderer.unsafe`); else it is left out.
     pub raw_html: bool,
     /// Footnotes at the end of the post (Goldmark and kramdown always, Zola with
@@ -103,6 +106,7 @@ impl Markdown {
             flavour: Flavour::Herald,
             smart_punctuation: false,
             linkify: false,
+            linkify_https: true,
             raw_html: true,
             bottom_footnotes: false,
             block_attributes: true,
@@ -121,6 +125,7 @@ impl Markdown {
             flavour: Flavour::Goldmark,
             smart_punctuation: true,
             linkify: true,
+            linkify_https: true,
             raw_html: false,
             bottom_footnotes: true,
             block_attributes: false,
@@ -138,6 +143,7 @@ impl Markdown {
             flavour: Flavour::Kramdown,
             smart_punctuation: true,
             linkify: false,
+            linkify_https: true,
             raw_html: true,
             bottom_footnotes: true,
             block_attributes: true,
@@ -154,6 +160,7 @@ impl Markdown {
             flavour: Flavour::Zola,
             smart_punctuation: false,
             linkify: false,
+            linkify_https: true,
             raw_html: true,
             bottom_footnotes: false,
             block_attributes: false,
