@@ -31,7 +31,8 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from urllib.parse import unquote, urljoin
+import posixpath
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 site_check = __import__("site-check")
@@ -71,7 +72,12 @@ class Reader(html.parser.HTMLParser):
         url = (url or "").strip()
         if not url or url.startswith(("javascript:", "data:")):
             return None
-        return unquote(urljoin(self.base, url))
+        # Dot segments resolved: `https://x/a/./b.png` is `https://x/a/b.png`.
+        joined = urlsplit(urljoin(self.base, url))
+        path = posixpath.normpath(joined.path) + ("/" if joined.path.endswith("/") and joined.path != "/" else "")
+        if joined.path in ("", "/"):
+            path = joined.path
+        return unquote(urlunsplit(joined._replace(path=path)))
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)

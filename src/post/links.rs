@@ -125,7 +125,12 @@ impl Index<'_> {
             .any(|candidate| content.join(candidate).is_file())
         });
         let (base, path) = match found {
-            Some((base, _)) => (base, normal(relative)),
+            Some((base, content)) => {
+                if let Some(own) = own_path(content, relative) {
+                    return Some(format!("{base}/{own}"));
+                }
+                (base, normal(relative))
+            }
             None if !relative.contains('/') => {
                 let (root, path) = self.page_by_name(&normal(relative))?;
                 (&pages[root].0, path)
@@ -138,6 +143,38 @@ impl Index<'_> {
             format!("{base}/{}/", path.to_lowercase())
         })
     }
+}
+
+/// The path a page's front matter gives it, below the base URL, with a trailing `/`: Zola's
+/// and Hugo's `path`/`url`, Jekyll's `permalink`, or its folder and `slug`.
+fn own_path(content: &std::path::Path, relative: &str) -> Option<String> {
+    let file = [
+        relative.to_string(),
+        format!("{relative}.md"),
+        format!("{relative}/index.md"),
+        format!("{relative}/_index.md"),
+    ]
+    .into_iter()
+    .map(|candidate| content.join(candidate))
+    .find(|file| file.is_file())?;
+    let text = std::fs::read_to_string(&file).ok()?;
+    let split = super::front_matter::split(&text).ok()?;
+    let text_of = |key: &str| split.front.get(key).and_then(|v| v.as_str()).map(str::trim);
+    let slash = |path: &str| {
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        }
+    };
+    if let Some(path) = text_of("path").or(text_of("url")).or(text_of("permalink")) {
+        return Some(slash(path));
+    }
+    let slug = text_of("slug")?;
+    let folder = normal(relative);
+    let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+    Some(slash(&format!("{parent}/{slug}")))
 }
 
 impl Index<'_> {

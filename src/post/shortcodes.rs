@@ -407,8 +407,10 @@ fn code_blocks(body: &str, markdown: &Markdown) -> String {
     let end_of_block = markdown.flavour == Flavour::Kramdown
         && memchr::memmem::find(body.as_bytes(), b"\n^").is_some()
         || markdown.definition_lists && memchr::memmem::find(body.as_bytes(), b"\n:").is_some();
+    let tables = markdown.flavour == Flavour::Goldmark && body.contains("-|");
     if !braces(body).attribute
         && !end_of_block
+        && !tables
         && memchr::memmem::find(body.as_bytes(), b"highlight").is_none()
     {
         return body.to_string();
@@ -418,9 +420,24 @@ fn code_blocks(body: &str, markdown: &Markdown) -> String {
                                           // The indent of an open highlight block's opening tag: its closing fence uses it, not
                                           // the closing tag's own (an indented `{{< / highlight >}}` would not close the fence).
     let mut highlight_indent: Option<String> = None;
+    // Where the last two lines start in `out`, and whether the one before the last is text.
+    let (mut last_start, mut text_before_last, mut last_text) = (0usize, false, false);
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
         let indent = &line[..line.len() - line.trim_start().len()];
+        if tables
+            && fence.is_none()
+            && highlight_indent.is_none()
+            && text_before_last
+            && is_delimiter_row(trimmed)
+            && out[last_start..].contains('|')
+        {
+            // Goldmark's table may follow a paragraph's line; pulldown-cmark's starts a block.
+            out.insert(last_start, '\n');
+        }
+        text_before_last = last_text;
+        last_text = fence.is_none() && !trimmed.is_empty() && indent.len() < 4;
+        last_start = out.len();
         if let Some(open_indent) = &highlight_indent {
             if is_tag(trimmed, &["/highlight", "endhighlight"]) {
                 out.push_str(open_indent);
@@ -503,6 +520,17 @@ fn is_attribute_line(line: &str, markdown: &Markdown) -> bool {
             Flavour::Goldmark => goldmark && markdown.block_attributes,
             Flavour::Zola => false,
         }
+}
+
+/// A GFM table's delimiter row: `|---|:---:|`, `--- | ---`.
+fn is_delimiter_row(line: &str) -> bool {
+    let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+    line.contains('-')
+        && (line.contains('|') || cells.len() > 1)
+        && cells.iter().all(|cell| {
+            let cell = cell.trim_start_matches(':').trim_end_matches(':');
+            !cell.is_empty() && cell.chars().all(|c| c == '-')
+        })
 }
 
 /// A line without kramdown's span attribute lists (`![x](y){: .icon width="70"}`,
