@@ -22,11 +22,12 @@ its text differs), then one Markdown table row per blog. Exits 1 when on any blo
 98% of posts have identical text or identical links, or an image or code block is lost.
 """
 
+import argparse
+import csv
 import html.parser
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 site_check = __import__("site-check")
+real_blogs = __import__("real-blogs")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 BLOCK = {
@@ -192,7 +194,7 @@ def compare_blog(name, entries, truth_urls, bodies, show):
     for source, body in sorted(bodies.items()):
         entry = entries.get(source)
         if entry is None:
-            misses.append(f"{name}: {source}: no entry")
+            misses.append((source, ["no entry"]))
             posts += 1
             continue
         posts += 1
@@ -255,22 +257,16 @@ def blogs(blogs_dir, corpus, only):
 
 
 def main():
-    args = sys.argv[1:]
-    only, corpus, show = set(), None, 0
-    if "--only" in args:
-        i = args.index("--only")
-        only = set(args[i + 1].split(","))
-        del args[i : i + 2]
-    if "--corpus" in args:
-        i = args.index("--corpus")
-        corpus = os.path.abspath(args[i + 1])
-        del args[i : i + 2]
-    if "--show" in args:
-        i = args.index("--show")
-        show = int(args[i + 1])
-        del args[i : i + 2]
-    blogs_dir = os.path.abspath(args[0])
-    binary = os.path.abspath(args[1]) if len(args) > 1 else os.path.join(REPO, "target/release/herald")
+    parser = argparse.ArgumentParser(description="Compare herald's bodies with the generators'.")
+    parser.add_argument("blogs")
+    parser.add_argument("herald", nargs="?", default=os.path.join(REPO, "target/release/herald"))
+    parser.add_argument("--only", default="")
+    parser.add_argument("--corpus")
+    parser.add_argument("--show", type=int, default=0)
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    corpus = os.path.abspath(args.corpus) if args.corpus else None
+    blogs_dir, binary, show = os.path.abspath(args.blogs), os.path.abspath(args.herald), args.show
     rows, failed = [], False
     with tempfile.TemporaryDirectory() as scratch:
         for name, (kind, where), bodies_path in blogs(blogs_dir, corpus, only):
@@ -278,14 +274,8 @@ def main():
                 bodies = json.load(f)
             if kind == "blog":
                 root = os.path.join(scratch, name)
-                shutil.copytree(os.path.join(where, "site"), root, symlinks=True)
                 with open(os.path.join(where, "blog.toml"), "rb") as f:
-                    meta = tomllib.load(f)
-                if meta.get("herald_toml"):
-                    with open(os.path.join(root, "herald.toml"), "w") as f:
-                        f.write(meta["herald_toml"])
-                import csv
-
+                    real_blogs.copy_site(where, tomllib.load(f), root)
                 with open(os.path.join(where, "truth.csv"), newline="") as f:
                     truth_urls = {r["source"]: r["url"] for r in csv.DictReader(f)}
             else:

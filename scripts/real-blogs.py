@@ -55,15 +55,20 @@ def count_of(line):
     return int(found.group(1)) if found else None
 
 
+def copy_site(folder, meta, root):
+    """The blog's site/ copied to `root`, with the herald.toml its blog.toml gives."""
+    shutil.copytree(os.path.join(folder, "site"), root, symlinks=True)
+    if meta.get("herald_toml"):
+        with open(os.path.join(root, "herald.toml"), "w") as f:
+            f.write(meta["herald_toml"])
+
+
 def check_blog(binary, folder, scratch):
     name = os.path.basename(folder.rstrip("/"))
     with open(os.path.join(folder, "blog.toml"), "rb") as f:
         meta = tomllib.load(f)
     root = os.path.join(scratch, name)
-    shutil.copytree(os.path.join(folder, "site"), root, symlinks=True)
-    if meta.get("herald_toml"):
-        with open(os.path.join(root, "herald.toml"), "w") as f:
-            f.write(meta["herald_toml"])
+    copy_site(folder, meta, root)
     truth, unpublished = {}, {}
     with open(os.path.join(folder, "truth.csv"), newline="") as f:
         for row in csv.DictReader(f):

@@ -137,7 +137,9 @@ pub(crate) fn hugo_shortcode(
         "param" => {
             let key = args.get("", 0).unwrap_or_default();
             match page_param(page, &key) {
-                Some(value) => text(absolute_scheme(value)),
+                // As Hugo prints it: a `//host/x` value is text as written, and the
+                // sanitiser makes it `https://host/x` where it is a link.
+                Some(value) => text(value),
                 None => Err((
                     Severity::Warning,
                     format!("unknown param `{key}` in `{written}`: removed"),
@@ -408,14 +410,6 @@ pub(crate) fn liquid_output(inner: &str, page: &Page<'_>) -> Result<Expansion, (
     Ok(Expansion::Text(value))
 }
 
-/// `//host/x` becomes `https://host/x`; anything else is returned as is.
-fn absolute_scheme(value: String) -> String {
-    match value.strip_prefix("//") {
-        Some(rest) => format!("https://{rest}"),
-        None => value,
-    }
-}
-
 /// The site URL of a page named in `relref`, e.g. `downloads` → `https://site/downloads/`.
 fn page_url(site: &Site, target: &str) -> String {
     let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
@@ -440,20 +434,17 @@ fn site_variable(site: &Site, key: &str) -> Option<String> {
         "url" => Some(site.base_url.origin().ascii_serialization()),
         "baseurl" => Some(site.base_url.path().trim_end_matches('/').to_string()),
         "title" => Some(site.config.title.clone()),
-        _ => site
-            .param(key)
-            .or_else(|| {
-                // Nested: `site.author.name`.
-                let (first, rest) = key.split_once('.')?;
-                let mut value = site.config.params.get(first)?;
-                for part in rest.split('.') {
-                    value = value.as_table()?.get(part)?;
-                }
-                Some(match value {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
+        _ => site.param(key).or_else(|| {
+            // Nested: `site.author.name`.
+            let (first, rest) = key.split_once('.')?;
+            let mut value = site.config.params.get(first)?;
+            for part in rest.split('.') {
+                value = value.as_table()?.get(part)?;
+            }
+            Some(match value {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
             })
-            .map(absolute_scheme),
+        }),
     }
 }

@@ -25,6 +25,10 @@ impl Bases {
     /// Makes one URL absolute; `None` drops it.
     pub(crate) fn resolve(&self, url: &str) -> Option<String> {
         let url = url.trim();
+        // `[text]()`: a link to nowhere, not to the post itself.
+        if url.is_empty() {
+            return None;
+        }
         if let Some(rest) = url.strip_prefix("//") {
             Some(format!("https://{rest}"))
         } else if url.starts_with('/') {

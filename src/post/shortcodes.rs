@@ -660,11 +660,11 @@ mod tests {
         let cases = [
             (
                 "[a]({{< param DocsBaseUrl >}}x/)",
-                "[a](https://nightlies.apache.org/flink/x/)",
+                "[a](//nightlies.apache.org/flink/x/)",
             ),
             (
                 "[a]({{% param \"DocsBaseUrl\" %}}x/)",
-                "[a](https://nightlies.apache.org/flink/x/)",
+                "[a](//nightlies.apache.org/flink/x/)",
             ),
             (
                 "[a]({{site.DOCS_BASE_URL}}x)",
@@ -790,7 +790,7 @@ mod tests {
         let got = run("{{< highlight java >}}\nint x;\n    {{< / highlight >}} \nprose {{< param DocsBaseUrl >}}\n");
         assert_eq!(
             got.text,
-            "````java\nint x;\n````\nprose https://nightlies.apache.org/flink/\n"
+            "````java\nint x;\n````\nprose //nightlies.apache.org/flink/\n"
         );
     }
 
