@@ -40,6 +40,14 @@ pub(crate) fn apply(
             _ => {}
         }
     }
+    if settings.hard_wraps {
+        // Goldmark's `renderer.hardWraps`, kramdown's `hard_wrap`: a line break is a break.
+        for event in events.iter_mut() {
+            if matches!(event, Event::SoftBreak) {
+                *event = Event::HardBreak;
+            }
+        }
+    }
     if settings.emoji && settings.flavour == Flavour::Zola {
         for event in events.iter_mut() {
             if let Event::Text(text) = event {
@@ -338,6 +346,16 @@ mod tests {
         );
         let plain = html("See https://example.org/x\n", Markdown::kramdown());
         assert!(!plain.contains("<a"), "{plain}");
+    }
+
+    #[test]
+    fn hard_wraps_break_lines_only_when_the_site_says_so() {
+        let wrapped = Markdown {
+            hard_wraps: true,
+            ..Markdown::goldmark()
+        };
+        assert_eq!(html("a\nb\n", wrapped), "<p>a<br />\nb</p>\n");
+        assert_eq!(html("a\nb\n", Markdown::goldmark()), "<p>a\nb</p>\n");
     }
 
     #[test]
