@@ -167,3 +167,41 @@ fn a_reference_that_does_not_resolve_never_links_to_its_own_post() {
         assert!(errors.contains(&format!("{post}:{line}: error:")), "{post}: {errors}");
     }
 }
+
+#[test]
+fn jekyll_relative_links_go_to_the_linked_posts_url() {
+    let site = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "_config.yml",
+            "url: https://example.org\nrelative_links:\n  enabled: true\n",
+        ),
+        (
+            "_posts/2024-01-01-a.md",
+            "---\ntitle: A\n---\nSee [B](2024-01-02-b.md#part) and [the page](../about.md).\n",
+        ),
+        ("_posts/2024-01-02-b.md", "---\ntitle: B\n---\nB.\n"),
+        (
+            "about.md",
+            "---\ntitle: About\npermalink: /about/\n---\nAbout.\n",
+        ),
+    ] {
+        let path = site.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let entries = common::entries_json(
+        site.path(),
+        &["--site", ".", "--now", "2026-01-01T00:00:00Z"],
+    );
+    let a = entries.iter().find(|e| e["title"] == "A").unwrap();
+    let html = a["content_html"].as_str().unwrap();
+    assert!(
+        html.contains("href=\"https://example.org/2024/01/02/b.html#part\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://example.org/about/\""),
+        "{html}"
+    );
+}

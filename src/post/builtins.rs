@@ -20,6 +20,8 @@ pub(crate) struct Page<'a> {
     pub params: &'a Map<String, Value>,
     /// Every post, for links between posts.
     pub index: &'a Index<'a>,
+    /// The post's file, relative to the site's root (`_posts/2020-01-01-x.md`).
+    pub rel: &'a str,
 }
 
 /// What a tag turns into.

@@ -530,6 +530,7 @@ impl<'a> Renderer<'a> {
                 title: &post.title,
                 params: &post.extra,
                 index: &self.index,
+                rel: &post.rel,
             };
             let mut expanded = shortcodes::expand(markdown, &page);
             for (line, severity, message) in std::mem::take(&mut expanded.warnings) {

@@ -10,6 +10,7 @@ pub(crate) use super::builtins::Page;
 use super::builtins::{hugo_shortcode, liquid_output, liquid_tag, Args, Expansion, BUILT_IN};
 use super::markdown::options;
 use crate::config::generator::{Flavour, Markdown};
+use crate::config::Rules;
 use crate::diag::Severity;
 use crate::markup::escape_html as escape;
 
@@ -58,6 +59,10 @@ pub(crate) fn expand(body: &str, page: &Page<'_>) -> Expanded {
     if expanded.text.contains("@/") {
         internal_links(&mut expanded, page);
     }
+    let relative_links = matches!(&page.site.config.rules, Rules::Jekyll(r) if r.relative_links);
+    if relative_links && expanded.text.contains(".md") {
+        expanded.text = relative_links_to_urls(&expanded.text, page);
+    }
     expanded
 }
 
@@ -100,6 +105,52 @@ fn internal_links(expanded: &mut Expanded, page: &Page<'_>) {
     }
     out.push_str(&text[rest..]);
     expanded.text = out;
+}
+
+/// `jekyll-relative-links`: `[x](other-post.md)` and `[x]: ../_pages/a.md` go to the URL of
+/// the post or page that file is, relative to the post's own folder; the rest stay.
+fn relative_links_to_urls(text: &str, page: &Page<'_>) -> String {
+    let folder = page.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (at, _) in text.match_indices(".md") {
+        if at < rest {
+            continue;
+        }
+        let start = text[..at].rfind(['(', ' ', '\n', '<']).map_or(0, |s| s + 1);
+        let opens = text[..start].ends_with("](") || text[..start].trim_end().ends_with("]:");
+        let end_of_path = at + 3;
+        let after = &text[end_of_path..];
+        let anchor_len = if after.starts_with('#') {
+            after.find([')', ' ', '\n']).unwrap_or(after.len())
+        } else {
+            0
+        };
+        let closes = after[anchor_len..].starts_with([')', ' ', '\n']) || after.len() == anchor_len;
+        let target = &text[start..end_of_path];
+        if !opens || !closes || target.contains("://") || target.starts_with('/') {
+            continue;
+        }
+        let mut path: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+        for part in target.split('/') {
+            match part {
+                "." | "" => {}
+                ".." => {
+                    path.pop();
+                }
+                part => path.push(part),
+            }
+        }
+        let Some(url) = page.index.url(&path.join("/")) else {
+            continue;
+        };
+        out.push_str(&text[rest..start]);
+        out.push_str(&url);
+        out.push_str(&after[..anchor_len]);
+        rest = end_of_path + anchor_len;
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 fn expand_tags(body: &str, page: &Page<'_>) -> Expanded {
@@ -651,6 +702,7 @@ mod tests {
                 title: "T",
                 params: &params,
                 index: &index,
+                rel: "_posts/2020-01-01-t.md",
             },
         )
     }

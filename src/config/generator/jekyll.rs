@@ -267,6 +267,8 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
         future: get(&config, "future").is_some_and(truthy),
         unpublished: get(&config, "unpublished").is_some_and(truthy),
         markdown: kramdown(&config),
+        relative_links: uses_plugin(&config, "jekyll-relative-links")
+            || get(&config, "relative_links").is_some_and(|r| get(r, "enabled").is_none_or(truthy)),
     });
     if get(&config, "show_drafts").is_some_and(truthy) {
         generated.unmapped.push(Mapped {

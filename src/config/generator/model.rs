@@ -297,6 +297,9 @@ pub struct JekyllRules {
     pub unpublished: bool,
     /// How it renders Markdown (`kramdown:`).
     pub markdown: Markdown,
+    /// `jekyll-relative-links` is on (in `plugins`, or `relative_links:` set): a Markdown link
+    /// to a post's or page's file goes to its URL.
+    pub relative_links: bool,
 }
 
 /// One entry of Jekyll's `defaults`: a scope and the values it gives.
