@@ -335,10 +335,8 @@ pub(crate) fn liquid_tag(
                         format!("`{{% {inner} %}}`: no page {argument:?} in the site (Jekyll stops on it)"),
                     ));
                 }
-                let permalink = std::fs::read_to_string(&file).ok().and_then(|text| {
-                    let split = super::front_matter::split(&text).ok()?;
-                    split.front.get("permalink")?.as_str().map(str::to_string)
-                });
+                let permalink = super::links::front_matter_of(&file)
+                    .and_then(|front| front.get("permalink")?.as_str().map(str::to_string));
                 match permalink {
                     Some(permalink) => text(format!(
                         "{}/{}",

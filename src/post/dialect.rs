@@ -1,6 +1,7 @@
 //! What each generator's Markdown does past CommonMark, applied to pulldown-cmark's events:
-//! Goldmark's linkify, typographer guillemets and omitted raw HTML, and footnotes collected
-//! at the end as Goldmark, kramdown or Zola print them.
+//! raw HTML left out, then linkify (`linkify.rs`) and typography (`typography.rs`) over
+//! merged texts, hard wraps, emoji, and footnotes collected at the end as Goldmark, kramdown
+//! or Zola print them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

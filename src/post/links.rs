@@ -114,19 +114,22 @@ impl Index<'_> {
     fn page_url(&self, path: &str) -> Option<String> {
         let relative = path.trim_start_matches("./").trim_start_matches('/');
         let pages = self.pages.as_ref()?;
-        let found = pages.iter().find(|(_, content)| {
+        // The page's file, looked up once: the same four names in each content folder.
+        let found = pages.iter().find_map(|(base, content)| {
             [
                 relative.to_string(),
                 format!("{relative}.md"),
                 format!("{relative}/index.md"),
                 format!("{relative}/_index.md"),
             ]
-            .iter()
-            .any(|candidate| content.join(candidate).is_file())
+            .into_iter()
+            .map(|candidate| content.join(candidate))
+            .find(|file| file.is_file())
+            .map(|file| (base, file))
         });
         let (base, path) = match found {
-            Some((base, content)) => {
-                if let Some(own) = own_path(content, relative) {
+            Some((base, file)) => {
+                if let Some(own) = own_path(&file, relative) {
                     return Some(format!("{base}/{own}"));
                 }
                 (base, normal(relative))
@@ -147,19 +150,9 @@ impl Index<'_> {
 
 /// The path a page's front matter gives it, below the base URL, with a trailing `/`: Zola's
 /// and Hugo's `path`/`url`, Jekyll's `permalink`, or its folder and `slug`.
-fn own_path(content: &std::path::Path, relative: &str) -> Option<String> {
-    let file = [
-        relative.to_string(),
-        format!("{relative}.md"),
-        format!("{relative}/index.md"),
-        format!("{relative}/_index.md"),
-    ]
-    .into_iter()
-    .map(|candidate| content.join(candidate))
-    .find(|file| file.is_file())?;
-    let text = std::fs::read_to_string(&file).ok()?;
-    let split = super::front_matter::split(&text).ok()?;
-    let text_of = |key: &str| split.front.get(key).and_then(|v| v.as_str()).map(str::trim);
+fn own_path(file: &std::path::Path, relative: &str) -> Option<String> {
+    let front = front_matter_of(file)?;
+    let text_of = |key: &str| front.get(key).and_then(|v| v.as_str()).map(str::trim);
     let slash = |path: &str| {
         let path = path.trim_matches('/');
         if path.is_empty() {
@@ -175,6 +168,14 @@ fn own_path(content: &std::path::Path, relative: &str) -> Option<String> {
     let folder = normal(relative);
     let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
     Some(slash(&format!("{parent}/{slug}")))
+}
+
+/// The front matter of the page at `file`, if it can be read.
+pub(crate) fn front_matter_of(
+    file: &std::path::Path,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let text = std::fs::read_to_string(file).ok()?;
+    Some(super::front_matter::split(&text).ok()?.front)
 }
 
 impl Index<'_> {

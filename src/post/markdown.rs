@@ -68,6 +68,8 @@ pub(crate) fn render(markdown: &str, settings: &Markdown) -> Result<Rendered, (u
     // closes again (a footnote reference's `<sup><a>`).
     let mut raw_tags = 0usize;
     // Without the offsets, which only the error needs (it parses again to find its line).
+    // Source ranges only where a generator's dialect reads them (typography, linkify).
+    let dialect = *settings != Markdown::herald();
     let mut ranges = Vec::new();
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
         if nests_too_deep(&mut depth, &event) {
@@ -83,7 +85,9 @@ pub(crate) fn render(markdown: &str, settings: &Markdown) -> Result<Rendered, (u
             _ => {}
         }
         events.push(event);
-        ranges.push(range);
+        if dialect {
+            ranges.push(range);
+        }
     }
     let headings = assign_heading_ids(&mut events, &headings_at);
     if source.contains(TOC_MARKER) {
@@ -97,7 +101,7 @@ pub(crate) fn render(markdown: &str, settings: &Markdown) -> Result<Rendered, (u
             }
         }
     }
-    if *settings != Markdown::herald() {
+    if dialect {
         super::dialect::apply(&mut events, &ranges, &source, settings);
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
