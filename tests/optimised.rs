@@ -59,7 +59,7 @@ fn rendering_only_the_weeks_posts_changes_no_digest() {
     let herald = flink("2022-07-20T00:00:00Z");
     let out = tempfile::tempdir().unwrap();
     let report = herald
-        .digest(&WeekArg::Iso(2022, 28), Some(out.path()))
+        .digest(&WeekArg::iso(2022, 28).unwrap(), Some(out.path()))
         .unwrap();
     assert!(
         report.lines[0].starts_with("2022-W28: 3 posts:"),
@@ -69,7 +69,7 @@ fn rendering_only_the_weeks_posts_changes_no_digest() {
     let fast = std::fs::read(out.path().join("digest-2022-W28.eml")).unwrap();
 
     let (every_entry, _) = herald.entries();
-    let week = herald.week(&WeekArg::Iso(2022, 28));
+    let week = herald.week(&WeekArg::iso(2022, 28).unwrap());
     let in_week: Vec<_> = every_entry
         .into_iter()
         .filter(|e| week.contains(e.published))

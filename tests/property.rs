@@ -78,10 +78,31 @@ struct GeneratedPost {
     tags: Vec<String>,
     id: Option<String>,
     url: Option<String>,
+    lastmod: Option<String>,
     excerpt: Option<String>,
     author: String,
     body: String,
     raw_front: bool,
+}
+
+/// Dates at and past the edges of what feeds can write: negative and five-digit years,
+/// offsets that carry a date over a year's end in UTC.
+fn extreme_date() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            -9999i32..=-1,
+            0i32..=2,
+            2019i32..=2021,
+            9998i32..=10001,
+            10002i32..=99999
+        ],
+        prop_oneof![Just((1u32, 1u32)), Just((12, 31)), (1u32..13, 1u32..29)],
+        prop_oneof![Just("00:00:00"), Just("23:59:59"), Just("12:00:00")],
+        -14i32..=14,
+    )
+        .prop_map(|(year, (month, day), time, offset)| {
+            format!("{year:04}-{month:02}-{day:02}T{time}{offset:+03}:00")
+        })
 }
 
 fn post() -> impl Strategy<Value = GeneratedPost> {
@@ -93,6 +114,7 @@ fn post() -> impl Strategy<Value = GeneratedPost> {
                 (1u32..7, 0u32..24).prop_map(|(d, h)| format!("2020-09-0{d} {h:02}:00:00")),
                 Just("2020-09-02T08:00:00+02:00".to_string()),
                 "\\PC{0,12}",
+                extreme_date(),
             ],
             prop::collection::vec("[A-Za-z+#]{1,6}", 0..4),
             prop::option::of(prop_oneof![
@@ -113,19 +135,23 @@ fn post() -> impl Strategy<Value = GeneratedPost> {
             text,
             prop::collection::vec(fragment(), 0..12).prop_map(|f| f.join("\n")),
             prop::bool::weighted(0.05),
+            prop::option::weighted(0.2, extreme_date()),
         ),
     )
         .prop_map(
-            |((title, date, tags, id, url), (excerpt, author, body, raw_front))| GeneratedPost {
-                title,
-                date,
-                tags,
-                id,
-                url,
-                excerpt,
-                author,
-                body,
-                raw_front,
+            |((title, date, tags, id, url), (excerpt, author, body, raw_front, lastmod))| {
+                GeneratedPost {
+                    title,
+                    date,
+                    lastmod,
+                    tags,
+                    id,
+                    url,
+                    excerpt,
+                    author,
+                    body,
+                    raw_front,
+                }
             },
         )
 }
@@ -152,6 +178,7 @@ impl GeneratedPost {
         for (key, value) in [
             ("id", &self.id),
             ("url", &self.url),
+            ("lastmod", &self.lastmod),
             ("excerpt", &self.excerpt),
         ] {
             if let Some(value) = value {
@@ -332,7 +359,7 @@ fn run_case(posts: &[GeneratedPost]) {
     }
     let digest_dir = dir.path().join("digest");
     herald
-        .digest(&WeekArg::Iso(2020, 36), Some(&digest_dir))
+        .digest(&WeekArg::iso(2020, 36).unwrap(), Some(&digest_dir))
         .expect("digest runs");
     let eml = digest_dir.join("digest-2020-W36.eml");
     if eml.exists() {

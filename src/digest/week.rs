@@ -107,8 +107,32 @@ pub enum WeekArg {
     Last,
     /// The week now is in.
     Current,
-    /// An ISO week key.
-    Iso(i32, u32),
+    /// An ISO week that exists (made by [`WeekArg::iso`] or parsed).
+    Iso(IsoWeek),
+}
+
+/// An ISO year and week that exist: the only way to make one checks it, so resolving a
+/// [`WeekArg`] never fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsoWeek {
+    year: i32,
+    week: u32,
+}
+
+impl WeekArg {
+    /// The ISO week `week` of `year`, if it exists (`2020, 60` does not).
+    pub fn iso(year: i32, week: u32) -> Result<WeekArg, String> {
+        // Years the feeds can write: four digits.
+        if (1..=9999).contains(&year)
+            && NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).is_some()
+        {
+            Ok(WeekArg::Iso(IsoWeek { year, week }))
+        } else {
+            Err(format!(
+                "{year}-W{week:02} is not a week: use e.g. 2020-W36, last or current"
+            ))
+        }
+    }
 }
 
 impl std::str::FromStr for WeekArg {
@@ -125,8 +149,7 @@ impl std::str::FromStr for WeekArg {
                     year.parse().map_err(|_| bad())?,
                     week.parse().map_err(|_| bad())?,
                 );
-                NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
-                Ok(WeekArg::Iso(year, week))
+                WeekArg::iso(year, week).map_err(|_| bad())
             }
         }
     }
@@ -138,8 +161,8 @@ impl WeekArg {
         match self {
             WeekArg::Current => Week::containing(now, starts, tz),
             WeekArg::Last => Week::containing(now, starts, tz).previous(starts, tz),
-            WeekArg::Iso(year, week) => {
-                Week::from_iso(*year, *week, starts, tz).expect("checked when parsed")
+            WeekArg::Iso(IsoWeek { year, week }) => {
+                Week::from_iso(*year, *week, starts, tz).expect("checked when made")
             }
         }
     }
@@ -207,7 +230,9 @@ mod tests {
 
     #[test]
     fn week_arguments() {
-        assert_eq!("2020-W36".parse::<WeekArg>(), Ok(WeekArg::Iso(2020, 36)));
+        assert_eq!("2020-W36".parse::<WeekArg>(), WeekArg::iso(2020, 36));
+        assert!(WeekArg::iso(2020, 60).is_err());
+        assert!(WeekArg::iso(-5, 1).is_err());
         assert!("2020-W54".parse::<WeekArg>().is_err());
         assert!("yesterday".parse::<WeekArg>().is_err());
     }

@@ -22,6 +22,25 @@ const NAIVE: &[&str] = &[
     "%Y-%m-%dT%H:%M",
 ];
 
+/// The years every format herald writes can carry: RFC 2822 (RSS) and RFC 3339 (Atom,
+/// JSON Feed) have four-digit years, and a feed's dates are written both in their own offset
+/// and in UTC.
+const WRITABLE_YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// `when` if every output can write it, else why not.
+pub(crate) fn writable(when: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+    use chrono::Datelike;
+    let years = [when.year(), when.naive_utc().year()];
+    if years.iter().all(|y| WRITABLE_YEARS.contains(y)) {
+        Ok(when)
+    } else {
+        Err(format!(
+            "{} is outside the years 0001 to 9999 that RSS and Atom can write",
+            when.to_rfc3339()
+        ))
+    }
+}
+
 /// Parses a front-matter date. Naive dates and times are read in `tz`.
 pub(crate) fn parse_date(raw: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -148,6 +167,17 @@ mod tests {
         assert!(parse_date("2020-01-01 \u{11f0c}I1", chrono_tz::UTC).is_none());
         assert_eq!(parse_date("last tuesday", Tz::UTC), None);
         assert_eq!(parse_date("2020-13-45", Tz::UTC), None);
+    }
+
+    #[test]
+    fn only_four_digit_years_are_writable() {
+        let read = |raw| parse_date(raw, Tz::UTC).unwrap();
+        assert!(writable(read("2020-09-02")).is_ok());
+        assert!(writable(read("9999-12-31T23:59:59+14:00")).is_ok());
+        assert!(writable(read("-2020-09-02")).is_err());
+        // Year 9999 where it was written, 10000 in UTC.
+        assert!(writable(read("9999-12-31T23:59:59-14:00")).is_err());
+        assert!(writable(read("0001-01-01T00:00:00+01:00")).is_err());
     }
 
     #[test]

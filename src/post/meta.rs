@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::dates::{date_from_file_name, parse_date};
+use super::dates::{date_from_file_name, parse_date, writable};
 use super::front_matter::{key_line, LineError, Split};
 use super::html::plain;
 use super::layout::Located;
@@ -221,13 +221,16 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         Some(facts) => (facts.published, facts.date_line),
         None => herald_date(site, split, file_date)?,
     };
-    let updated = match ["updated", "lastmod", "last_modified_at"]
+    let (updated, updated_line) = match ["updated", "lastmod", "last_modified_at"]
         .iter()
         .find(|k| front.contains_key(**k))
     {
-        Some(key) => date_at(site, split, key)?,
-        None => published,
+        Some(key) => (date_at(site, split, key)?, key_line(split, key)),
+        None => (published, date_line),
     };
+    // A date no feed can write is this post's error, never a panic in an output.
+    writable(published).map_err(|message| (date_line, message))?;
+    writable(updated).map_err(|message| (updated_line, message))?;
     let (published, updated) = if facts.is_none() {
         (
             published.with_timezone(&site.tz).fixed_offset(),
