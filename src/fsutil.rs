@@ -7,6 +7,59 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Opens `path` for reading if it is a regular file (following symlinks). A FIFO, device or
+/// socket is refused before anything is read from it: opening one to read could block
+/// forever, so it is opened without blocking and its type checked first.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let kind = file.metadata()?.file_type();
+    if kind.is_file() {
+        Ok(file)
+    } else {
+        Err(not_regular(kind))
+    }
+}
+
+/// The error for a path that is not a regular file.
+pub fn not_regular(kind: std::fs::FileType) -> std::io::Error {
+    use std::os::unix::fs::FileTypeExt as _;
+    let what = if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{what}, not a file: not read"),
+    )
+}
+
+/// [`std::fs::read_to_string`] for regular files only (see [`open_regular`]).
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    open_regular(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// [`std::fs::read`] for regular files only (see [`open_regular`]).
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    open_regular(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same directory, flushed to disk,
 /// renamed over the target, and the directory synced. Parent directories are created.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -44,3 +44,99 @@ fn a_date_no_feed_can_write_is_an_error_on_its_line_never_a_panic() {
         assert!(rss.contains("<title>Good</title>"), "{}", stderr(&out));
     }
 }
+
+/// Makes a FIFO at `path` (with the system's `mkfifo`).
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_named_like_a_post_or_a_config_file_is_skipped_never_opened() {
+    let site = site_with(&[("2020-09-01-good.md", GOOD)]);
+    mkfifo(&site.path().join("posts/2020-09-02-fifo.md"));
+    let out = herald(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("posts/2020-09-02-fifo.md: warning: a FIFO, not a file: skipped"),
+        "{err}"
+    );
+    assert_eq!(stdout(&out), "1 posts, 0 errors, 1 warnings\n");
+
+    // A Zola site whose config.toml and a section's _index.md are FIFOs.
+    let zola = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(zola.path().join("content/blog")).unwrap();
+    std::fs::write(
+        zola.path().join("content/blog/a.md"),
+        "+++\ntitle = \"A\"\ndate = 2020-09-01\n+++\nHello\n",
+    )
+    .unwrap();
+    mkfifo(&zola.path().join("content/blog/_index.md"));
+    mkfifo(&zola.path().join("herald.toml"));
+    std::fs::write(
+        zola.path().join("config.toml"),
+        "base_url = \"https://example.org\"\ntitle = \"x\"\n",
+    )
+    .unwrap();
+    let out = herald(zola.path(), &["--site", ".", "check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("herald.toml") && err.contains("a FIFO, not a file"),
+        "{err}"
+    );
+    std::fs::remove_file(zola.path().join("herald.toml")).unwrap();
+    let out = herald(zola.path(), &["--site", ".", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1 posts, 0 errors, 1 warnings\n");
+}
+
+#[test]
+fn a_zola_site_with_symlinks_to_itself_is_read_once_and_ends() {
+    let zola = tempfile::tempdir().unwrap();
+    let content = zola.path().join("content");
+    std::fs::create_dir_all(content.join("blog")).unwrap();
+    std::fs::write(
+        zola.path().join("config.toml"),
+        "base_url = \"https://example.org\"\ntitle = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("blog/_index.md"),
+        "+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("blog/a.md"),
+        "+++\ntitle = \"A\"\ndate = 2020-09-01\n+++\nHello\n",
+    )
+    .unwrap();
+    for (link, to) in [
+        ("l1", "."),
+        ("l2", "."),
+        ("blog/l3", ".."),
+        ("blog/l4", "."),
+    ] {
+        std::os::unix::fs::symlink(to, content.join(link)).unwrap();
+    }
+    let started = std::time::Instant::now();
+    for command in [&["check"][..], &["run", "--dry-run"]] {
+        let mut args = vec!["--site", "."];
+        args.extend(command);
+        let out = herald(zola.path(), &args);
+        assert!(out.status.code().is_some(), "{command:?} was killed");
+        assert!(
+            stdout(&out).contains("1 posts") || command[0] == "run",
+            "{}",
+            stdout(&out)
+        );
+    }
+    let out = herald(zola.path(), &["--site", ".", "init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Not a benchmark: an exponential walk takes minutes here, a linear one milliseconds.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -98,7 +98,7 @@ impl SmtpConfig {
         }
         match &self.password_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| {
+                let text = crate::fsutil::read_text(path).with_context(|| {
                     format!("failed to read the SMTP password file {}", path.display())
                 })?;
                 Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()))

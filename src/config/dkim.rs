@@ -105,7 +105,7 @@ impl DkimSettings {
             ));
         }
         let path = root.join(&self.private_key_file);
-        let key = std::fs::read_to_string(&path)
+        let key = crate::fsutil::read_text(&path)
             .map_err(|e| format!("cannot read the DKIM key {}: {e}", path.display()))
             .and_then(|pem| {
                 parse_key(&pem).map_err(|e| format!("the DKIM key {} {e}", path.display()))

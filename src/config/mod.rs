@@ -123,7 +123,7 @@ impl Default for Config {
 /// when it is recognisably Hugo's or Zola's; otherwise it is herald's own (a typo in it is
 /// then reported as herald's, not taken for a site).
 pub fn site_at(root: &Path) -> Option<&'static str> {
-    match std::fs::read_to_string(root.join("config.toml")) {
+    match crate::fsutil::read_text(&root.join("config.toml")) {
         Ok(text) if generator::foreign_config(&text).is_none() => None,
         _ => generator::detect(root),
     }
@@ -195,7 +195,7 @@ pub struct Site {
 impl Site {
     /// Reads and checks a config file. Every problem found is returned, each on its line.
     pub fn load(path: &Path) -> Result<Site, Vec<Diagnostic>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::fsutil::read_text(path).map_err(|e| {
             vec![Diagnostic::file_error(
                 path,
                 format!("cannot read the config file: {e}"),
@@ -221,7 +221,7 @@ impl Site {
     pub fn load_site(root: &Path) -> Result<(Site, generator::Generated), Vec<Diagnostic>> {
         let generated = generator::read(root)?;
         let path = root.join("herald.toml");
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::fsutil::read_text(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {

@@ -58,7 +58,7 @@ impl Journal {
     /// Reads the journal; a missing file is an empty journal, a broken one an error on its
     /// line.
     pub fn load(path: &Path) -> Result<Journal, Diagnostic> {
-        let mut journal = match std::fs::read(path) {
+        let mut journal = match crate::fsutil::read_bytes(path) {
             Ok(bytes) => serde_json::from_slice::<Journal>(&bytes).map_err(|e| {
                 Diagnostic::error(
                     path,

@@ -219,7 +219,7 @@ impl Smtp {
         } else {
             let mut tls = TlsParameters::builder(smtp.host.clone());
             if let Some(path) = &smtp.ca_file {
-                let pem = std::fs::read(path)
+                let pem = crate::fsutil::read_bytes(path)
                     .with_context(|| format!("failed to read [smtp] ca_file {}", path.display()))?;
                 let ca = Certificate::from_pem(&pem).with_context(|| {
                     format!("[smtp] ca_file {} is not a PEM certificate", path.display())

@@ -76,7 +76,8 @@ pub(crate) fn render_page(site: &Site, week: Week, entries: &[Entry]) -> Result<
 pub(crate) fn template_source(site: &Site, name: &str, builtin: &str) -> Result<String> {
     let path = site.resolve(&site.config.digest.templates_dir).join(name);
     if path.is_file() {
-        std::fs::read_to_string(&path).with_context(|| format!("failed to read {}", path.display()))
+        crate::fsutil::read_text(&path)
+            .with_context(|| format!("failed to read {}", path.display()))
     } else {
         Ok(builtin.to_string())
     }

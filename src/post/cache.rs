@@ -171,7 +171,7 @@ fn batch() -> usize {
 fn open_file(path: &Path, key: u64) -> Option<std::fs::File> {
     use std::io::Read as _;
     // Unbuffered: groups are read whole, each in one call.
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = crate::fsutil::open_regular(path).ok()?;
     let mut head = [0u8; 16];
     file.read_exact(&mut head).ok()?;
     (head[..8] == MAGIC[..] && u64::from_le_bytes(head[8..].try_into().ok()?) == key)

@@ -174,7 +174,7 @@ fn own_path(file: &std::path::Path, relative: &str) -> Option<String> {
 pub(crate) fn front_matter_of(
     file: &std::path::Path,
 ) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = crate::fsutil::read_text(file).ok()?;
     Some(super::front_matter::split(&text).ok()?.front)
 }
 

@@ -376,7 +376,7 @@ fn open_post(path: &Path, max_bytes: u64) -> Result<std::fs::File, Diagnostic> {
 
 /// [`open_post`] and the file's length.
 fn open_post_len(path: &Path, max_bytes: u64) -> Result<(std::fs::File, u64), Diagnostic> {
-    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+    let file = crate::fsutil::open_regular(path).map_err(|e| cannot_read(path, e))?;
     let len = file.metadata().map_err(|e| cannot_read(path, e))?.len();
     if len > max_bytes {
         return Err(too_large(path, max_bytes));

@@ -137,6 +137,18 @@ impl Walk {
                     continue;
                 }
             };
+            // A FIFO, device or socket is never opened: reading one can block forever.
+            if !(file_type.is_file() || file_type.is_dir() || file_type.is_symlink()) {
+                if is_post(&name) {
+                    let message = crate::fsutil::not_regular(file_type).to_string();
+                    self.problem(
+                        &path,
+                        Severity::Warning,
+                        message.replace("not read", "skipped"),
+                    );
+                }
+                continue;
+            }
             let (target, is_dir) = if file_type.is_symlink() {
                 self.links = true;
                 if !self.remember_files {

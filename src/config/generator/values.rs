@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 
 /// Reads a TOML, YAML or JSON file into a JSON value.
 pub(crate) fn read_value(path: &Path) -> Result<Value, Diagnostic> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsutil::read_text(path)
         .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -71,7 +71,7 @@ pub(crate) fn truthy(value: &Value) -> bool {
 
 /// The line in `file` where `key` is set (`key:`, `key =`, `"key":`), else 1.
 pub(crate) fn line_of_key(file: &Path, key: &str) -> usize {
-    let Ok(text) = std::fs::read_to_string(file) else {
+    let Ok(text) = crate::fsutil::read_text(file) else {
         return 1;
     };
     text.lines()

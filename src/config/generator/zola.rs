@@ -170,7 +170,7 @@ fn sections(content: &Path) -> Sections {
     let mut found = Sections::default();
     let mut pending = vec![content.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let front = std::fs::read_to_string(dir.join("_index.md"))
+        let front = crate::fsutil::read_text(&dir.join("_index.md"))
             .ok()
             .and_then(|text| {
                 let rest = text.strip_prefix("+++")?;
