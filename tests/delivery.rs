@@ -529,6 +529,10 @@ fn a_run_that_finds_the_lock_held_stops_with_75_and_sends_nothing() {
     );
     assert!(server.log().is_empty(), "nothing reached the server");
     assert_eq!(recorded(site.path()), 0, "nothing recorded");
+    // `run` takes the lock before it builds: a run that finds it held writes no feed.
+    let out = send(site.path(), &["run"]);
+    assert_eq!(code(&out), 75, "{}", stderr(&out));
+    assert!(!site.path().join("public").exists(), "{}", stdout(&out));
 
     drop(holder);
     let out = send(site.path(), &["send", "--week", "2020-W36"]);
@@ -1057,4 +1061,173 @@ fn sent_digests_are_published_as_pages_an_index_and_an_atom_feed() {
     let html =
         std::fs::read_to_string(site.path().join(".herald/digest/digest-2020-W36.html")).unwrap();
     assert!(!html.contains("View in your browser"));
+}
+
+/// A journal whose last week sent is 2020-W34, so that W35 and W36 are due.
+fn w34_sent(dir: &Path) {
+    std::fs::create_dir_all(dir.join(".herald")).unwrap();
+    std::fs::write(
+        dir.join(".herald/state.json"),
+        r#"{"sent": [{"week": "2020-W34", "message_id": "<2020-W34.digest@flink.apache.org>", "recipients": [], "sent_at": "2020-08-24T09:00:00Z"}]}"#,
+    )
+    .unwrap();
+}
+
+/// How long a command took, and its output.
+fn timed(dir: &Path, args: &[&str]) -> (Output, Duration) {
+    let started = std::time::Instant::now();
+    let out = send(dir, args);
+    (out, started.elapsed())
+}
+
+#[test]
+fn a_relay_that_trickles_its_greeting_cannot_hold_the_run_or_the_lock() {
+    let server = Server::start("trickle-greeting:1");
+    let site = site(server.port, &server.ca(), "session_deadline_secs = 4");
+    let (out, took) = timed(site.path(), &["send", "--week", "2020-W36"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 75, "{err}");
+    assert!(
+        err.contains("passed its deadline") && err.contains("before the message was sent"),
+        "{err}"
+    );
+    // Three attempts of at most four seconds, and the waits between them.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(recorded(site.path()), 0, "nothing is recorded as sending");
+    // The lock went with the run: the next one is not told another run holds it.
+    let (again, _) = timed(site.path(), &["send", "--week", "2020-W36"]);
+    assert!(
+        !stderr(&again).contains("holds the lock"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn a_relay_that_trickles_after_the_final_dot_leaves_the_week_in_doubt_by_the_deadline() {
+    let server = Server::start("trickle-dot:1");
+    let site = site(server.port, &server.ca(), "session_deadline_secs = 5");
+    let (out, took) = timed(site.path(), &["send", "--week", "2020-W36"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 75, "{err}");
+    assert!(
+        err.contains("passed its deadline") && err.contains("may have been delivered"),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert_eq!(
+        state_of(site.path(), "2020-W36").as_deref(),
+        Some("in_doubt")
+    );
+}
+
+#[test]
+fn a_run_stops_starting_sessions_at_its_deadline() {
+    let server = Server::start("slow-250-on:2020-W35:3");
+    let site = site(server.port, &server.ca(), "data_timeout_secs = 1");
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}run_deadline_secs = 1\n")).unwrap();
+    w34_sent(site.path());
+    let out = send(site.path(), &["--now", "2020-09-15T09:00:00Z", "send"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 75, "{err}");
+    assert!(
+        err.contains("the run reached its deadline (1 s) before 2020-W36"),
+        "{err}"
+    );
+    assert_eq!(server.received().len(), 1, "W35 only");
+}
+
+#[test]
+fn a_week_in_doubt_is_resent_once_then_waits_and_later_weeks_go_on() {
+    // Every W35 digest gets its answer too late; W36's comes at once.
+    let server = Server::start("slow-250-on:2020-W35:3");
+    let site = site(server.port, &server.ca(), "data_timeout_secs = 1");
+    w34_sent(site.path());
+    let hourly = |hour: u32| {
+        let now = format!("2020-09-15T{hour:02}:00:00Z");
+        send(site.path(), &["--now", &now, "send"])
+    };
+    let first = hourly(9);
+    assert_eq!(code(&first), 75, "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("2020-W36: sent"),
+        "W36 does not wait: {}",
+        stdout(&first)
+    );
+    assert_eq!(
+        state_of(site.path(), "2020-W35").as_deref(),
+        Some("in_doubt")
+    );
+    assert_eq!(state_of(site.path(), "2020-W36").as_deref(), Some("sent"));
+
+    let second = hourly(10);
+    assert_eq!(code(&second), 75, "{}", stderr(&second));
+    assert!(
+        stdout(&second).contains("2020-W35 is in doubt since"),
+        "{}",
+        stdout(&second)
+    );
+
+    let third = hourly(11);
+    let err = stderr(&third);
+    assert_eq!(code(&third), 1, "the operator must look: {err}");
+    assert!(
+        err.contains("still in doubt after it was sent again") && err.contains("--force"),
+        "{err}"
+    );
+    let fourth = hourly(12);
+    assert_eq!(code(&fourth), 1);
+    let w35 = server
+        .message_ids()
+        .iter()
+        .filter(|id| id.contains("2020-W35"))
+        .count();
+    assert_eq!(w35, 2, "one resend, then none: {:?}", server.message_ids());
+}
+
+#[test]
+fn a_kill_while_the_relay_refuses_connections_leaves_nothing_in_doubt() {
+    // A port with nothing listening: every attempt is refused, and the retries wait.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let site = site_config(
+        &format!("host = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\ntimeout_secs = 2"),
+        "resend_in_doubt = false",
+    );
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("retry_delay_ms = 50", "retry_delay_ms = 3000");
+    std::fs::write(&config, text).unwrap();
+    let mut child = spawn(site.path(), &["send", "--week", "2020-W36"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(
+        state_of(site.path(), "2020-W36"),
+        None,
+        "{:?}",
+        journal(site.path())
+    );
+}
+
+#[test]
+fn deliveries_are_reported_when_the_archive_cannot_be_written() {
+    let server = Server::start("ok");
+    let site = site(server.port, &server.ca(), "");
+    // The archive (on by default, in public/digests): its folder is a file: nothing can be written into it.
+    std::fs::write(site.path().join("public"), "not a folder").unwrap();
+    let out = send(site.path(), &["send", "--week", "2020-W36"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2020-W36: sent 2 posts"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stderr(&out).is_empty());
+    assert_eq!(state_of(site.path(), "2020-W36").as_deref(), Some("sent"));
 }

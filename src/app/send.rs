@@ -36,61 +36,109 @@ impl Herald {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Report> {
         let mut report = self.report();
-        report.extend(send(self, options, env)?);
+        if let Some(to) = &options.test_to {
+            report.extend(send_test(self, options, to, env)?);
+            return Ok(report);
+        }
+        let Some(_lock) = lock(self, options.dry_run, &mut report)? else {
+            return Ok(report);
+        };
+        send(self, options, env, &mut report);
         Ok(report)
     }
 
-    /// `run`, the cron entry point: `build`, then `send` of what is due.
+    /// `run`, the cron entry point: the lock, `build`, then `send` of what is due. The lock
+    /// comes first, so overlapping runs never build at once; a build that fails (a feed
+    /// that cannot be written) is reported and the digests are still sent.
     pub fn run(&self, dry_run: bool, env: &dyn Fn(&str) -> Option<String>) -> Result<Report> {
-        let mut report = self.build(None)?;
+        let mut report = Report::default();
+        let Some(_lock) = lock(self, dry_run, &mut report)? else {
+            report.extend(self.report());
+            return Ok(report);
+        };
+        match self.build(None) {
+            Ok(built) => report.extend(built),
+            Err(e) => {
+                report.extend(self.report());
+                report.diagnostics.push(Diagnostic::new(
+                    self.site.resolve(&self.site.config.feeds.out_dir),
+                    None,
+                    Severity::Error,
+                    format!("the feeds were not written: {e:#}; the digests are still sent"),
+                ));
+            }
+        }
         let options = SendOptions {
             week: None,
             dry_run,
             force: false,
             test_to: None,
         };
-        report.extend(send(self, &options, env)?);
+        send(self, &options, env, &mut report);
         Ok(report)
     }
 }
 
+/// The lock that keeps runs apart (`Some(None)` for a dry run, which takes none); `None`
+/// when another run holds it, said in `report` as a temporary failure.
+fn lock(herald: &Herald, dry_run: bool, report: &mut Report) -> Result<Option<Option<Lock>>> {
+    if dry_run {
+        return Ok(Some(None));
+    }
+    let journal_path = herald.site.resolve(&herald.site.config.delivery.journal);
+    let lock_path = PathBuf::from(format!("{}.lock", journal_path.display()));
+    match Lock::acquire(&lock_path, herald.now) {
+        Ok(lock) => Ok(Some(Some(lock))),
+        Err(LockError::Held { path, holder }) => {
+            report.diagnostics.push(Diagnostic::new(
+                path,
+                None,
+                Severity::Error,
+                format!("another herald run holds the lock ({holder}); this run stops, cron will try again"),
+            ));
+            report.temporary = true;
+            Ok(None)
+        }
+        Err(LockError::Io(e)) => Err(e),
+    }
+}
+
+/// Sends what is due, with the lock held. Whatever fails, what was delivered before it is
+/// in `report`: errors after the first delivery are diagnostics, never lost lines.
 fn send(
     herald: &Herald,
     options: &SendOptions,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Report> {
+    report: &mut Report,
+) {
+    if let Err(e) = send_due(herald, options, env, report) {
+        report.diagnostics.push(Diagnostic::new(
+            herald.site.resolve(&herald.site.config.delivery.journal),
+            None,
+            Severity::Error,
+            format!("{e:#}"),
+        ));
+    }
+}
+
+fn send_due(
+    herald: &Herald,
+    options: &SendOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Result<()> {
     let site = &herald.site;
     let now = herald.now;
-    let mut report = Report::default();
+    // The run's deadline: no session goes past it, and weeks not reached wait for the next.
+    let deadline = std::time::Instant::now()
+        + std::time::Duration::from_secs(site.config.delivery.run_deadline_secs);
     let delivery = &site.config.delivery;
-    if let Some(to) = &options.test_to {
-        return send_test(herald, options, to, env);
-    }
     let journal_path = site.resolve(&delivery.journal);
-    let _lock = if options.dry_run {
-        None
-    } else {
-        let lock_path = PathBuf::from(format!("{}.lock", journal_path.display()));
-        match Lock::acquire(&lock_path, now) {
-            Ok(lock) => Some(lock),
-            Err(LockError::Held { path, holder }) => {
-                report.diagnostics.push(Diagnostic::new(
-                    path,
-                    None,
-                    Severity::Error,
-                    format!("another herald run holds the lock ({holder}); this run stops, cron will try again"),
-                ));
-                report.temporary = true;
-                return Ok(report);
-            }
-            Err(LockError::Io(e)) => return Err(e),
-        }
-    };
     let mut journal = match Journal::load(&journal_path) {
         Ok(journal) => journal,
         Err(diagnostic) => {
             report.diagnostics.push(diagnostic);
-            return Ok(report);
+            return Ok(());
         }
     };
     let posts = herald.posts();
@@ -102,7 +150,7 @@ fn send(
     let weeks = match &options.week {
         Some(week) => vec![herald.week(week)],
         None => {
-            let mut weeks = due_weeks(herald, posts, &journal, now, &mut report);
+            let mut weeks = due_weeks(herald, posts, &journal, now, report);
             // Deliveries whose outcome is unknown go again (same Message-ID), oldest first.
             for record in journal.in_doubt() {
                 if let Some(week) = record.week.parse::<WeekArg>().ok().map(|w| herald.week(&w)) {
@@ -142,6 +190,25 @@ fn send(
             continue;
         }
         if let Some(doubt) = journal.latest(&key).filter(|r| r.state != State::Sent) {
+            // One automatic resend; a second doubt waits for the operator, and the weeks
+            // after it go on.
+            let doubts = journal
+                .sent
+                .iter()
+                .filter(|r| r.week == key && r.state != State::Sent)
+                .count();
+            if resend && doubts > 1 && !options.force {
+                report.diagnostics.push(site.diagnostic(
+                    "delivery.resend_in_doubt",
+                    Severity::Error,
+                    format!(
+                        "the {key} digest ({}) is still in doubt after it was sent again on {}: it is not sent a third time; check the list, then send it with `herald send --week {key} --force` if it did not arrive",
+                        doubt.message_id,
+                        doubt.sent_at.to_rfc3339()
+                    ),
+                ));
+                continue;
+            }
             if !resend && !options.force {
                 report.diagnostics.push(site.diagnostic(
                     "delivery.resend_in_doubt",
@@ -160,8 +227,20 @@ fn send(
                 doubt.message_id
             ));
         }
+        if std::time::Instant::now() >= deadline {
+            report.diagnostics.push(site.diagnostic(
+                "delivery.run_deadline_secs",
+                Severity::Error,
+                format!(
+                    "the run reached its deadline ({} s) before {key}: it is left to the next run",
+                    delivery.run_deadline_secs
+                ),
+            ));
+            report.temporary = true;
+            break;
+        }
         // Only now render: a week already sent needs no digest.
-        let Some(digest) = herald.digest_of(week, &mut report)? else {
+        let Some(digest) = herald.digest_of(week, report)? else {
             report
                 .lines
                 .push(format!("no posts in {key}: nothing to send"));
@@ -190,7 +269,7 @@ fn send(
             message_id: &digest.message_id,
             entry_ids: &digest.entry_ids,
         };
-        match deliver::deliver(&outgoing, mailer, &mut journal, now) {
+        match deliver::deliver(&outgoing, mailer, &mut journal, now, deadline) {
             Ok(_) => report.lines.push(format!(
                 "{key}: sent {} to {to} via {mailer}",
                 plural(digest.posts, "post")
@@ -215,8 +294,11 @@ fn send(
                 report
                     .diagnostics
                     .push(site.diagnostic(setting, Severity::Error, message));
-                report.temporary = error.temporary();
-                return Ok(report);
+                report.temporary |= error.temporary();
+                // A week in doubt holds no other: its bytes left, the relay is up.
+                if error.kind != FailureKind::InDoubt {
+                    break;
+                }
             }
             Err(Failure::Unrecordable(error)) => {
                 report.diagnostics.push(Diagnostic::new(
@@ -225,14 +307,14 @@ fn send(
                     Severity::Error,
                     format!("{error:#}: nothing was sent"),
                 ));
-                return Ok(report);
+                break;
             }
         }
     }
     if !options.dry_run {
-        herald.write_archive(&journal, &mut report)?;
+        herald.write_archive(&journal, report)?;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// `--test-to`: the week's digest to one address, marked `[TEST]`; no lock, no journal.
@@ -265,10 +347,13 @@ fn send_test(
         site.resolve(&delivery.outbox_dir),
         env,
     )?;
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(delivery.run_deadline_secs);
     match mailer.send(
         &message,
         &format!("a test of the {week} digest"),
-        &mut || Ok(()),
+        deadline,
+        &mut |_| Ok(()),
     ) {
         Ok(()) => report.lines.push(format!(
             "{week}: sent a test ({}) to {to} via {mailer}; the journal is unchanged",

@@ -47,6 +47,9 @@ pub struct SmtpConfig {
     /// minutes); no answer in that time leaves the message in doubt.
     #[serde(default = "default_data_timeout")]
     pub data_timeout_secs: u64,
+    /// Seconds one SMTP session may take, connect to QUIT, however the server answers.
+    #[serde(default = "default_session_deadline")]
+    pub session_deadline_secs: u64,
 }
 
 fn default_password_env() -> String {
@@ -59,6 +62,10 @@ fn default_timeout() -> u64 {
 
 fn default_data_timeout() -> u64 {
     600
+}
+
+fn default_session_deadline() -> u64 {
+    900
 }
 
 impl SmtpConfig {
@@ -133,6 +140,9 @@ pub struct DeliveryConfig {
     /// Send a week whose delivery is in doubt again on the next run, with the same
     /// Message-ID (at least once); with `false` it is reported and left to the operator.
     pub resend_in_doubt: bool,
+    /// Seconds a `send` or `run` may spend sending: no session runs past it, and the weeks
+    /// not reached are left to the next run. Under an hourly cron's hour by default.
+    pub run_deadline_secs: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -144,6 +154,7 @@ impl Default for DeliveryConfig {
             attempts: 4,
             retry_delay_ms: 5_000,
             resend_in_doubt: true,
+            run_deadline_secs: 2_700,
         }
     }
 }
@@ -163,6 +174,7 @@ mod tests {
             ca_file: None,
             timeout_secs: 30,
             data_timeout_secs: 600,
+            session_deadline_secs: 900,
         }
     }
 

@@ -13,7 +13,7 @@ use lettre::Message;
 
 pub use journal::{Journal, Sent, State};
 pub use lock::{Lock, LockError};
-pub use transport::{Accepted, DeliveryError, FailureKind, Mailer, Relay};
+pub use transport::{DeliveryError, FailureKind, Mailer, Progress, Relay, Step};
 
 /// One finished message: a week's digest, as delivery needs to know it.
 #[derive(Debug, Clone, Copy)]
@@ -37,15 +37,17 @@ pub enum Failure {
     Send(DeliveryError),
 }
 
-/// Sends one message, with the journal written before each step: `sending` before the first
-/// byte, `sent` right after the server's 250 (before QUIT), `in doubt` when the answer to
-/// the message never came. A journal that cannot be written stops it before anything is
-/// sent.
+/// Sends one message by `deadline`, with the journal written before each step: `sending`
+/// once the relay has accepted the envelope, before the message's first byte; `sent` right
+/// after the server's 250 (before QUIT); `in doubt` when the answer to the message never
+/// came. A journal that cannot be written stops it before anything is sent; a message that
+/// never reached `sending` leaves no record.
 pub fn deliver(
     outgoing: &Outgoing<'_>,
     mailer: &Mailer,
     journal: &mut Journal,
     now: DateTime<Utc>,
+    deadline: std::time::Instant,
 ) -> Result<Sent, Failure> {
     let recipients = outgoing
         .message
@@ -62,25 +64,39 @@ pub fn deliver(
         entries: outgoing.entry_ids.to_vec(),
         state: State::Sending,
     };
-    journal
-        .begin(record.clone())
-        .map_err(Failure::Unrecordable)?;
     let week = outgoing.week;
     let what = format!("the {week} digest");
-    let result = mailer.send(outgoing.message, &what, &mut || {
-        journal.mark(week, State::Sent, now.trunc_subsecs(0))
+    let mut begun = false;
+    let mut unrecordable = None;
+    let result = mailer.send(outgoing.message, &what, deadline, &mut |step| match step {
+        Step::Sending => match journal.begin(record.clone()) {
+            Ok(()) => {
+                begun = true;
+                Ok(())
+            }
+            Err(e) => {
+                let said = anyhow::anyhow!("{e:#}");
+                unrecordable = Some(e);
+                Err(said)
+            }
+        },
+        Step::Accepted => journal.mark(week, State::Sent, now.trunc_subsecs(0)),
     });
+    if let Some(e) = unrecordable {
+        return Err(Failure::Unrecordable(e));
+    }
     match result {
         Ok(()) => Ok(Sent {
             state: State::Sent,
             ..record
         }),
         Err(error) => {
-            // What the journal says now: nothing delivered (the record goes), or in doubt.
+            // What the journal says now: nothing delivered (this attempt's record goes), or
+            // in doubt.
             let noted = match error.kind {
-                FailureKind::Temporary | FailureKind::Permanent => journal.abandon(week),
-                FailureKind::InDoubt => journal.mark(week, State::InDoubt, now),
-                FailureKind::Unrecorded => Ok(()),
+                FailureKind::Temporary | FailureKind::Permanent if begun => journal.abandon(week),
+                FailureKind::InDoubt if begun => journal.mark(week, State::InDoubt, now),
+                _ => Ok(()),
             };
             match noted {
                 Ok(()) => Err(Failure::Send(error)),
@@ -106,12 +122,19 @@ mod tests {
     struct Counting(Arc<AtomicU32>);
 
     impl Relay for Counting {
-        fn send_once(&self, _: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            accepted().map_err(|e| DeliveryError {
-                kind: FailureKind::Unrecorded,
+        fn send_once(
+            &self,
+            _: &Message,
+            _: std::time::Instant,
+            progress: Progress<'_>,
+        ) -> Result<(), DeliveryError> {
+            let failed = |e: anyhow::Error| DeliveryError {
+                kind: FailureKind::Permanent,
                 message: e.to_string(),
-            })
+            };
+            progress(Step::Sending).map_err(failed)?;
+            self.0.fetch_add(1, Ordering::SeqCst);
+            progress(Step::Accepted).map_err(failed)
         }
     }
 
@@ -129,6 +152,10 @@ mod tests {
             Mailer::with_relay(relay, 3, Duration::ZERO, Box::new(|_| {})),
             sent,
         )
+    }
+
+    fn later() -> std::time::Instant {
+        std::time::Instant::now() + Duration::from_secs(60)
     }
 
     fn message() -> Message {
@@ -155,7 +182,7 @@ mod tests {
             entry_ids: &[],
         };
         let now = "2020-09-07T09:00:00Z".parse().unwrap();
-        match deliver(&outgoing, &mailer, &mut journal, now) {
+        match deliver(&outgoing, &mailer, &mut journal, now, later()) {
             Err(Failure::Unrecordable(e)) => {
                 assert!(
                     format!("{e:#}").contains("cannot record in the state journal"),
@@ -181,7 +208,7 @@ mod tests {
             entry_ids: &["https://x.org/a".to_string()],
         };
         let now = "2020-09-07T09:00:00Z".parse().unwrap();
-        let record = deliver(&outgoing, &mailer, &mut journal, now).unwrap();
+        let record = deliver(&outgoing, &mailer, &mut journal, now, later()).unwrap();
         assert_eq!(record.state, State::Sent);
         let again = Journal::load(&path).unwrap();
         assert_eq!(again.get("2020-W36").unwrap().entries, ["https://x.org/a"]);

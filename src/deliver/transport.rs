@@ -1,12 +1,15 @@
 //! Where digests go: an SMTP server (TLS required unless on loopback) or, without `[smtp]`,
 //! an outbox directory. Each attempt ends one of four ways: accepted, refused for now
 //! (retried), refused for good, or in doubt (the message was sent and no answer came: never
-//! retried in the same run). The caller records an acceptance before the session is closed.
+//! retried in the same run). The caller records that the message is about to leave once the
+//! relay has accepted its envelope, and its acceptance before the session is closed. Every
+//! session has a deadline, connect to QUIT: a relay that trickles cannot hold a run.
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -63,15 +66,29 @@ impl fmt::Display for DeliveryError {
     }
 }
 
-/// Called once the server has accepted a message, before the session is closed: the
-/// journal records the acceptance there.
-pub type Accepted<'a> = &'a mut dyn FnMut() -> Result<()>;
+/// A point in a send that the caller records before the session goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The relay accepted the envelope and the message's bytes are about to leave. An error
+    /// from the caller here stops the send: nothing is sent.
+    Sending,
+    /// The relay accepted the message; the session is not yet closed.
+    Accepted,
+}
+
+/// Called at each [`Step`]: the journal records it there.
+pub type Progress<'a> = &'a mut dyn FnMut(Step) -> Result<()>;
 
 /// One way to hand a message over, tried once: an SMTP relay, the outbox, or a test's
 /// scripted stand-in.
 pub trait Relay: fmt::Display + Send + Sync {
-    /// Hands the message over once, calling `accepted` as soon as it is accepted.
-    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError>;
+    /// Hands the message over once, by `deadline`, calling `progress` at each [`Step`].
+    fn send_once(
+        &self,
+        message: &Message,
+        deadline: Instant,
+        progress: Progress<'_>,
+    ) -> Result<(), DeliveryError>;
 }
 
 /// Sends messages through a relay, retrying temporary failures with exponential backoff.
@@ -118,21 +135,24 @@ impl Mailer {
         }
     }
 
-    /// Sends one message; `what` names it in messages (`the 2020-W36 digest`); `accepted`
-    /// runs once the server has accepted it. Only temporary failures are tried again.
+    /// Sends one message by `deadline`; `what` names it in messages (`the 2020-W36
+    /// digest`); `progress` runs at each [`Step`]. Only temporary failures are tried again,
+    /// and none once the next attempt could not start before the deadline.
     pub fn send(
         &self,
         message: &Message,
         what: &str,
-        accepted: Accepted<'_>,
+        deadline: Instant,
+        progress: Progress<'_>,
     ) -> Result<(), DeliveryError> {
         let mut delay = self.delay;
         for attempt in 1..=self.attempts {
-            let error = match self.relay.send_once(message, accepted) {
+            let error = match self.relay.send_once(message, deadline, progress) {
                 Ok(()) => return Ok(()),
                 Err(error) => error,
             };
-            if error.kind != FailureKind::Temporary || attempt == self.attempts {
+            let late = Instant::now() + delay >= deadline;
+            if error.kind != FailureKind::Temporary || attempt == self.attempts || late {
                 let tries = if attempt > 1 {
                     format!(" after {attempt} attempts")
                 } else {
@@ -167,7 +187,12 @@ struct Outbox {
 }
 
 impl Relay for Outbox {
-    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
+    fn send_once(
+        &self,
+        message: &Message,
+        _: Instant,
+        progress: Progress<'_>,
+    ) -> Result<(), DeliveryError> {
         let id = message
             .headers()
             .get_raw("Message-ID")
@@ -179,13 +204,14 @@ impl Relay for Outbox {
                 "_",
             );
         let path = self.dir.join(format!("{id}.eml"));
+        progress(Step::Sending).map_err(|e| not_started(&e))?;
         write_atomic(&path, &message.formatted()).map_err(|e| {
             DeliveryError::new(
                 FailureKind::Permanent,
                 format!("cannot write to the outbox: {e:#}"),
             )
         })?;
-        accepted().map_err(|e| unrecorded(&e))
+        progress(Step::Accepted).map_err(|e| unrecorded(&e))
     }
 }
 
@@ -201,6 +227,7 @@ impl fmt::Display for Outbox {
 
 /// An SMTP relay, spoken to step by step so that the wait for the answer to the message has
 /// its own, longer timeout, and the acceptance is recorded before QUIT.
+#[derive(Clone)]
 struct Smtp {
     host: String,
     port: u16,
@@ -209,6 +236,7 @@ struct Smtp {
     credentials: Option<Credentials>,
     timeout: Duration,
     data_timeout: Duration,
+    session: Duration,
     password_env: String,
 }
 
@@ -251,29 +279,22 @@ impl Smtp {
             credentials,
             timeout: Duration::from_secs(smtp.timeout_secs),
             data_timeout: Duration::from_secs(smtp.data_timeout_secs),
+            session: Duration::from_secs(smtp.session_deadline_secs),
             password_env: smtp.password_env.clone(),
         })
     }
 
     /// Connects, secures the connection and logs in.
-    fn open(&self) -> Result<SmtpConnection, DeliveryError> {
+    fn open(&self, deadline: Instant) -> Result<SmtpConnection, DeliveryError> {
         let addresses: Vec<SocketAddr> = (self.host.as_str(), self.port)
             .to_socket_addrs()
-            .map_err(|e| {
-                DeliveryError::new(
-                    FailureKind::Permanent,
-                    format!(
-                        "cannot resolve [smtp] host {:?}: {e}; check the host name",
-                        self.host
-                    ),
-                )
-            })?
+            .map_err(|e| resolve_error(&self.host, &e))?
             .collect();
         let hello = ClientId::default();
         let wrapper = self.tls.as_ref().filter(|_| self.security == Security::Tls);
-        let mut conn =
-            SmtpConnection::connect(&addresses[..], Some(self.timeout), &hello, wrapper, None)
-                .map_err(|e| classify(&e, &self.password_env))?;
+        let timeout = Some(within(self.timeout, deadline));
+        let mut conn = SmtpConnection::connect(&addresses[..], timeout, &hello, wrapper, None)
+            .map_err(|e| classify(&e, &self.password_env))?;
         if let (Security::Starttls, Some(tls)) = (self.security, &self.tls) {
             conn.starttls(tls, &hello)
                 .map_err(|e| classify(&e, &self.password_env))?;
@@ -287,8 +308,97 @@ impl Smtp {
 }
 
 impl Relay for Smtp {
-    fn send_once(&self, message: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
-        let mut conn = self.open()?;
+    /// The session runs on its own thread, so that the deadline holds however the relay
+    /// answers (a reply trickled a line every few seconds resets every read timeout). At
+    /// the deadline the session is given up: before the message's bytes left, nothing was
+    /// sent (temporary); after, it is in doubt; after the acceptance was recorded, it is
+    /// sent. The thread it leaves ends with its socket's timeout or with the process.
+    fn send_once(
+        &self,
+        message: &Message,
+        deadline: Instant,
+        progress: Progress<'_>,
+    ) -> Result<(), DeliveryError> {
+        let deadline = deadline.min(Instant::now() + self.session);
+        let (to_caller, events) = mpsc::channel();
+        let (answer, answers) = mpsc::channel::<bool>();
+        let smtp = self.clone();
+        let message = message.clone();
+        std::thread::Builder::new()
+            .name("smtp session".into())
+            .spawn(move || {
+                let mut ask = |step: Step| -> Result<()> {
+                    to_caller
+                        .send(Event::Step(step))
+                        .map_err(|_| anyhow::anyhow!("the run gave up on this session"))?;
+                    match answers.recv() {
+                        Ok(true) => Ok(()),
+                        _ => anyhow::bail!("the step could not be recorded"),
+                    }
+                };
+                let result = smtp.session(&message, deadline, &mut ask);
+                let _ = to_caller.send(Event::Done(result));
+            })
+            .map_err(|e| {
+                DeliveryError::new(
+                    FailureKind::Temporary,
+                    format!("cannot start the SMTP session: {e}"),
+                )
+            })?;
+        let mut reached = None;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match events.recv_timeout(left) {
+                Ok(Event::Step(step)) => {
+                    let recorded = progress(step);
+                    let _ = answer.send(recorded.is_ok());
+                    match (step, recorded) {
+                        (Step::Sending, Err(e)) => return Err(not_started(&e)),
+                        (Step::Accepted, Err(e)) => return Err(unrecorded(&e)),
+                        (step, Ok(())) => reached = Some(step),
+                    }
+                }
+                Ok(Event::Done(result)) => return result,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let seconds = self.session.as_secs();
+                    return match reached {
+                        Some(Step::Accepted) => Ok(()),
+                        Some(Step::Sending) => Err(DeliveryError::new(
+                            FailureKind::InDoubt,
+                            format!("the session passed its deadline ([smtp] session_deadline_secs = {seconds}, or the run's) while the message was being sent: it may have been delivered"),
+                        )),
+                        None => Err(DeliveryError::new(
+                            FailureKind::Temporary,
+                            format!("the session passed its deadline ([smtp] session_deadline_secs = {seconds}, or the run's) before the message was sent; nothing was recorded as sent, the next run will try again"),
+                        )),
+                    };
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(DeliveryError::new(
+                        FailureKind::InDoubt,
+                        "the SMTP session ended without a result: it may have been delivered",
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// What the session's thread tells the caller.
+enum Event {
+    Step(Step),
+    Done(Result<(), DeliveryError>),
+}
+
+impl Smtp {
+    /// One session, connect to QUIT, asking `progress` at each step.
+    fn session(
+        &self,
+        message: &Message,
+        deadline: Instant,
+        progress: Progress<'_>,
+    ) -> Result<(), DeliveryError> {
+        let mut conn = self.open(deadline)?;
         let classify = |e: &lettre::transport::smtp::Error| classify(e, &self.password_env);
         let envelope = message.envelope();
         let body = message.formatted();
@@ -296,15 +406,21 @@ impl Relay for Smtp {
         if !body.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
             options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
         }
+        let _ = conn.set_timeout(Some(within(self.timeout, deadline)));
         conn.command(Mail::new(envelope.from().cloned(), options))
             .map_err(|e| classify(&e))?;
         for to in envelope.to() {
             conn.command(Rcpt::new(to.clone(), vec![]))
                 .map_err(|e| classify(&e))?;
         }
+        // The envelope is accepted: the bytes may be about to leave.
+        if let Err(e) = progress(Step::Sending) {
+            conn.abort();
+            return Err(not_started(&e));
+        }
         conn.command(Data).map_err(|e| classify(&e))?;
         // RFC 5321 4.5.3.2.6: the server has ten minutes to answer the final dot.
-        let _ = conn.set_timeout(Some(self.data_timeout));
+        let _ = conn.set_timeout(Some(within(self.data_timeout, deadline)));
         match conn.message(&body) {
             Ok(_) => {}
             Err(e) if e.is_transient() || e.is_permanent() => return Err(classify(&e)),
@@ -319,10 +435,35 @@ impl Relay for Smtp {
                 ));
             }
         }
-        let recorded = accepted().map_err(|e| unrecorded(&e));
-        let _ = conn.set_timeout(Some(self.timeout));
+        let recorded = progress(Step::Accepted).map_err(|e| unrecorded(&e));
+        let _ = conn.set_timeout(Some(within(self.timeout, deadline)));
         let _ = conn.quit();
         recorded
+    }
+}
+
+/// `timeout`, or less if the deadline is nearer (never zero, which means "none" to a socket).
+fn within(timeout: Duration, deadline: Instant) -> Duration {
+    timeout
+        .min(deadline.saturating_duration_since(Instant::now()))
+        .max(Duration::from_millis(1))
+}
+
+/// A host name that did not resolve: temporary when the resolver says so (`EAI_AGAIN`, a
+/// name server that did not answer), else a name to fix.
+fn resolve_error(host: &str, e: &std::io::Error) -> DeliveryError {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("temporary failure") || lower.contains("try again") {
+        DeliveryError::new(
+            FailureKind::Temporary,
+            format!("cannot resolve [smtp] host {host:?} for now: {text}; nothing was recorded as sent, the next run will try again"),
+        )
+    } else {
+        DeliveryError::new(
+            FailureKind::Permanent,
+            format!("cannot resolve [smtp] host {host:?}: {text}; check the host name"),
+        )
     }
 }
 
@@ -330,6 +471,10 @@ impl fmt::Display for Smtp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.host, self.port)
     }
+}
+
+fn not_started(e: &anyhow::Error) -> DeliveryError {
+    DeliveryError::new(FailureKind::Permanent, format!("{e:#}: nothing was sent"))
 }
 
 fn unrecorded(e: &anyhow::Error) -> DeliveryError {
@@ -423,11 +568,17 @@ mod tests {
     }
 
     impl Relay for Scripted {
-        fn send_once(&self, _: &Message, accepted: Accepted<'_>) -> Result<(), DeliveryError> {
+        fn send_once(
+            &self,
+            _: &Message,
+            _: Instant,
+            progress: Progress<'_>,
+        ) -> Result<(), DeliveryError> {
             *self.attempts.lock().unwrap() += 1;
             let reply = self.replies.lock().unwrap().remove(0);
             if reply.is_ok() {
-                accepted().unwrap();
+                progress(Step::Sending).unwrap();
+                progress(Step::Accepted).unwrap();
             }
             reply
         }
@@ -474,7 +625,8 @@ mod tests {
             .to("b@x.org".parse().unwrap())
             .body(String::from("hi"))
             .unwrap();
-        let result = mailer.send(&message, "the test", &mut || Ok(()));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let result = mailer.send(&message, "the test", deadline, &mut |_| Ok(()));
         let waits = waits.lock().unwrap().clone();
         let count = *count.lock().unwrap();
         (result, count, waits)
@@ -523,6 +675,21 @@ mod tests {
         let (result, attempts, waits) = run(vec![in_doubt(), Ok(())], 4);
         assert_eq!(result.unwrap_err().kind, FailureKind::InDoubt);
         assert_eq!((attempts, waits.len()), (1, 0));
+    }
+
+    #[test]
+    fn a_resolver_that_says_try_again_is_temporary_and_an_unknown_name_permanent() {
+        let again = std::io::Error::other(
+            "failed to lookup address information: Temporary failure in name resolution",
+        );
+        assert_eq!(resolve_error("relay", &again).kind, FailureKind::Temporary);
+        let unknown = std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        );
+        assert_eq!(
+            resolve_error("relay", &unknown).kind,
+            FailureKind::Permanent
+        );
     }
 
     #[test]

@@ -7,7 +7,10 @@ usage: smtp_server.py DIR USER PASSWORD [BEHAVIOUR]
 BEHAVIOUR: ok (default) | 451xN (answer 451 to the first N DATA commands) |
 drop-data (close the connection after the first message's final dot, without an answer) |
 550 (reject every message) | slow-250:N (keep the first message, then wait N seconds
-before answering its final dot) | slow-quit:N (wait N seconds before answering QUIT).
+before answering its final dot) | slow-250-on:TEXT:N (the same for every message holding
+TEXT) | trickle-dot:N (keep the first message, then answer its final dot with a `250-`
+line every N seconds, never ending) | trickle-greeting:N (greet with a `220-` line every N
+seconds, never ending) | slow-quit:N (wait N seconds before answering QUIT).
 
 Writes DIR/ca.pem, binds a loopback port the system picks (port 0) and keeps it, then
 prints `READY <port>` and serves until killed. Each accepted
@@ -75,6 +78,19 @@ class Handler:
             log("data", session, reply="dropped")
             server.transport.close()
             return "421 closing"
+        if BEHAVIOUR.startswith("slow-250-on:"):
+            _, text, seconds = BEHAVIOUR.split(":")
+            if text.encode() in envelope.original_content:
+                self.keep(envelope)
+                log("data", session, reply="slow")
+                await asyncio.sleep(float(seconds))
+                return "250 2.0.0 OK (late)"
+        if BEHAVIOUR.startswith("trickle-dot:") and n == 1:
+            self.keep(envelope)
+            log("data", session, reply="trickle")
+            while True:
+                await server.push("250-still working on it")
+                await asyncio.sleep(float(BEHAVIOUR.split(":")[1]))
         if BEHAVIOUR.startswith("slow-250:") and n == 1:
             self.keep(envelope)
             log("data", session, reply="slow")
@@ -96,9 +112,21 @@ class Handler:
         return "221 Bye"
 
 
+async def trickle(reader, writer):
+    """Greets with `220-` continuation lines, one every N seconds, and never finishes."""
+    while True:
+        writer.write(b"220-still starting up\r\n")
+        await writer.drain()
+        await asyncio.sleep(float(BEHAVIOUR.split(":")[1]))
+
+
 async def serve(sock, context):
     handler = Handler()
     loop = asyncio.get_running_loop()
+    if BEHAVIOUR.startswith("trickle-greeting:"):
+        server = await asyncio.start_server(trickle, sock=sock)
+        print(f"READY {sock.getsockname()[1]}", flush=True)
+        await server.serve_forever()
     server = await loop.create_server(
         lambda: SMTP(
             handler,
