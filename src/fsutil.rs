@@ -117,6 +117,11 @@ impl Staged {
         self.tmp.is_none()
     }
 
+    /// The folder the file goes into.
+    pub fn dir(&self) -> &Path {
+        parent(&self.path)
+    }
+
     /// Renames the temporary file over its target (the directory is not synced: see
     /// [`commit_all`]); does nothing when the target already held the content.
     pub fn commit(mut self) -> Result<()> {
@@ -380,7 +385,7 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// Syncs a directory, so that a rename in it survives a power cut.
-fn sync_dir(dir: &Path) -> Result<()> {
+pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .with_context(|| format!("failed to sync the directory {}", dir.display()))

@@ -134,7 +134,8 @@ fn an_interrupted_write_leaves_no_temp_file_and_says_which_file() {
     assert_eq!(built.status.code(), Some(1));
     let err = stderr(&built);
     assert!(
-        err.starts_with("herald: error: failed to write ") && err.contains("atom.xml"),
+        err.contains("atom.xml: error: this feed could not be written")
+            && err.contains("failed to write "),
         "{err}"
     );
     let mut names: Vec<String> = std::fs::read_dir(out.path())

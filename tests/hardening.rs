@@ -210,7 +210,7 @@ fn an_id_that_is_not_an_identity_uri_is_an_error_and_an_off_site_url_a_warning()
 }
 
 #[test]
-fn a_failed_feed_write_leaves_the_old_set_whole() {
+fn a_feed_that_cannot_be_written_is_an_error_and_the_other_feeds_are_new() {
     let small = root().join("tests/fixtures/small");
     let site = common::copy_site(&small.join("config.toml"), &small.join("posts"));
     let build = |site: &Path| herald(site, &["build"]);
@@ -229,11 +229,14 @@ fn a_failed_feed_write_leaves_the_old_set_whole() {
     std::fs::write(site.path().join("public/tags"), "in the way").unwrap();
     let out = build(site.path());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("public/tags/news/rss.xml: error: this feed could not be written"),
+        "{}",
+        stderr(&out)
+    );
     for (name, old) in ["rss.xml", "atom.xml", "feed.json"].iter().zip(&before) {
-        assert!(
-            &std::fs::read(site.path().join("public").join(name)).unwrap() == old,
-            "{name} changed"
-        );
+        let new = std::fs::read(site.path().join("public").join(name)).unwrap();
+        assert!(&new != old, "{name} did not get the new post");
     }
     let names: Vec<String> = std::fs::read_dir(site.path().join("public"))
         .unwrap()

@@ -140,3 +140,101 @@ fn a_zola_site_with_symlinks_to_itself_is_read_once_and_ends() {
     // Not a benchmark: an exponential walk takes minutes here, a linear one milliseconds.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+/// A site of `files` with one feed per tag.
+fn site_per_tag(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let site = site_with(files);
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n[feeds]\nper_tag = true\n")).unwrap();
+    site
+}
+
+#[test]
+fn tags_make_bounded_file_names_and_output_linear_in_the_posts() {
+    let long = format!(
+        "---\ntitle: Long\ndate: 2020-09-02\ntags: [\"{}\"]\n---\nx\n",
+        "é".repeat(300)
+    );
+    let many: Vec<String> = (0..5000).map(|i| format!("t{i}")).collect();
+    let many = format!(
+        "---\ntitle: Many\ndate: 2020-09-03\n\ntags: [{}]\n---\nx\n",
+        many.join(", ")
+    );
+    let site = site_per_tag(&[
+        ("2020-09-01-good.md", GOOD),
+        ("2020-09-02-long.md", long.as_bytes()),
+        ("2020-09-03-many.md", many.as_bytes()),
+    ]);
+    let out = herald(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("posts/2020-09-03-many.md:5: warning: 5000 tags: only the first 100 are kept"),
+        "{err}"
+    );
+    let out = herald(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (mut files, mut bytes, mut longest) = (0, 0, 0);
+    let mut pending = vec![site.path().join("public")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            longest = longest.max(entry.file_name().len());
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(entry.path());
+            } else {
+                files += 1;
+                bytes += entry.metadata().unwrap().len();
+            }
+        }
+    }
+    // The main feeds and 101 tags' feeds, three formats each.
+    assert_eq!(files, 3 * (1 + 1 + 100), "{}", stdout(&out));
+    assert!(longest <= 100, "a name of {longest} bytes");
+    // Each tag feed holds one item with at most 100 categories: a few kilobytes each.
+    assert!(bytes < 5_000_000, "{bytes} bytes");
+}
+
+#[test]
+fn a_feed_that_cannot_be_written_is_its_own_error_and_the_rest_still_happens() {
+    let tagged = b"---\ntitle: Tagged\ndate: 2020-09-02\ntags: [news]\n---\nx\n";
+    for many in [false, true] {
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            ("2020-09-01-good.md".into(), GOOD.to_vec()),
+            ("2020-09-02-tagged.md".into(), tagged.to_vec()),
+        ];
+        // Past 48 feeds the feeds are written after every entry is rendered, not streamed.
+        if many {
+            files.extend((0..60).map(|i| {
+                let post = format!("---\ntitle: T{i}\ndate: 2020-09-03\ntags: [t{i}]\n---\nx\n");
+                (format!("2020-09-03-t{i}.md"), post.into_bytes())
+            }));
+        }
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), &b[..])).collect();
+        let site = site_per_tag(&files);
+        // The tag feeds' folder is a file: no tag feed can be written there.
+        std::fs::create_dir(site.path().join("public")).unwrap();
+        std::fs::write(site.path().join("public/tags"), "in the way").unwrap();
+        let out = herald(site.path(), &["--now", "2020-09-08T09:00:00Z", "run"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("public/tags/news/rss.xml: error: this feed could not be written"),
+            "{err}"
+        );
+        let rss = std::fs::read_to_string(site.path().join("public/rss.xml")).unwrap();
+        let newest = if many {
+            "<title>T"
+        } else {
+            "<title>Tagged</title>"
+        };
+        assert!(rss.contains(newest), "the main feed is written");
+        assert!(
+            stdout(&out).contains("could not be written"),
+            "{}",
+            stdout(&out)
+        );
+        // The digest still went out (to the outbox, as there is no [smtp]).
+        assert!(stdout(&out).contains("2020-W36: sent"), "{}", stdout(&out));
+    }
+}

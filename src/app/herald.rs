@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::report::Report;
 use crate::config::generator::Generated;
 use crate::config::Site;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::digest::{plural, Digest, Week, WeekArg};
 use crate::entry::Entry;
 use crate::feed::{self, Selection, Streamed};
@@ -228,6 +228,18 @@ impl Herald {
             written.feeds,
             started.elapsed()
         );
+        // A feed that could not be written is an error on its file; the others were written.
+        let failed = written.failed.len();
+        report
+            .diagnostics
+            .extend(written.failed.into_iter().map(|(path, e)| {
+                Diagnostic::new(
+                    out.join(path),
+                    None,
+                    Severity::Error,
+                    format!("this feed could not be written, the old one (if any) stays: {e:#}"),
+                )
+            }));
         if !written.findings.is_empty() {
             report.diagnostics.extend(
                 written
@@ -241,8 +253,13 @@ impl Herald {
             ));
             return Ok(report);
         }
+        let not_written = if failed > 0 {
+            format!("; {failed} could not be written")
+        } else {
+            String::new()
+        };
         report.lines.push(format!(
-            "wrote {} feeds to {} ({} of {} posts rendered, {} with errors)",
+            "wrote {} feeds to {}{not_written} ({} of {} posts rendered, {} with errors)",
             written.feeds,
             out.display(),
             rendered,

@@ -20,10 +20,9 @@ use rayon::prelude::*;
 
 use crate::config::{Format, Site};
 use crate::entry::Entry;
-use crate::fsutil::Staged;
-use commit::commit_clean;
-pub use commit::Findings;
+use commit::commit_ended;
 pub use commit::Written;
+pub use commit::{Failed, Findings};
 use linting::Tee;
 use pieces::Pieces;
 use plan::{plan, Feed, Planned};
@@ -115,19 +114,21 @@ fn render_with(site: &Site, entries: &[Entry], write: WriteFn) -> Result<Vec<Fee
         .collect()
 }
 
-/// Renders the feeds, each streamed into its file and linted as it is written, and only when
-/// every feed is written and clean replaces the old set with the new, together. No
-/// serialised feed is ever in memory whole. The feeds share the cores, one at a time each.
+/// Renders the feeds, each streamed into its file and linted as it is written, and when the
+/// lint finds nothing replaces the old feeds with the new; a feed that cannot be written is
+/// its own failure and the others still go in. No serialised feed is ever in memory whole. The feeds share the cores, one at a time each.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
-    let done: Vec<(Staged, Findings)> = planned(site, entries)
+    let done: commit::Ended = planned(site, entries)
         .par_iter()
         .with_max_len(1)
         .map(|(planned, items)| {
-            let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
-            write_feed(&planned.feed, items, planned.format, &mut out)?;
-            out.finish(&planned.path)
+            let written = (|| {
+                let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
+                write_feed(&planned.feed, items, planned.format, &mut out)?;
+                out.finish(&planned.path)
+            })();
+            (planned.path.clone(), written)
         })
-        .collect::<Result<_>>()?;
-    let (staged, findings): (Vec<Staged>, Vec<Findings>) = done.into_iter().unzip();
-    commit_clean(staged, findings.into_iter().flatten().collect())
+        .collect();
+    commit_ended(done, Vec::new())
 }

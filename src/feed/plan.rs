@@ -73,17 +73,17 @@ impl Selection {
                 }
             }
         }
-        let mut slugs: Vec<String> = Vec::new();
+        let mut slugs: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (_, (mut names, items)) in by_tag {
             names.sort_unstable();
-            let base = slug(names[0]);
+            let base = bounded(slug(names[0]));
             let mut unique = base.clone();
             let mut n = 1;
             while slugs.contains(&unique) {
                 n += 1;
                 unique = format!("{base}-{n}");
             }
-            slugs.push(unique.clone());
+            slugs.insert(unique.clone());
             selection.tags.push(TagFeed {
                 name: names[0].to_string(),
                 slug: unique,
@@ -111,6 +111,22 @@ impl Selection {
         shown.dedup();
         shown
     }
+}
+
+/// The longest tag folder name, in bytes: far under any file system's 255, with room for a
+/// `-N` that tells apart tags cut to the same start.
+const MAX_SLUG_BYTES: usize = 96;
+
+/// `slug` cut to [`MAX_SLUG_BYTES`] at a character's end.
+fn bounded(mut slug: String) -> String {
+    if slug.len() > MAX_SLUG_BYTES {
+        let mut end = MAX_SLUG_BYTES;
+        while !slug.is_char_boundary(end) {
+            end -= 1;
+        }
+        slug.truncate(end);
+    }
+    slug
 }
 
 /// One feed's own data (not its items): what its document says outside them.

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 
-use super::commit::{commit_clean, Findings, Written};
+use super::commit::{commit_ended, Ended, Failed, Findings, Written};
 use super::linting::Tee;
 use super::pieces::{self, Pieces};
 use super::plan::{plan, Head, Planned};
@@ -28,6 +28,8 @@ pub struct Stream<'a> {
     open: Vec<Open<'a>>,
     /// Items that could not be rendered, by position.
     failed: Vec<usize>,
+    /// Feeds that could not be written: no longer open, the others go on.
+    broken: Failed,
     site: &'a Site,
 }
 
@@ -58,23 +60,29 @@ impl<'a> Stream<'a> {
         if planned.len() > MAX_STREAMED {
             return Ok(None);
         }
-        let open = planned
-            .into_iter()
-            .map(|planned| -> Result<Open<'a>> {
-                let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
-                let pieces = Pieces::begin(&planned.feed, planned.format, &mut out)?;
-                Ok(Open {
+        let mut open = Vec::with_capacity(planned.len());
+        let mut broken = Vec::new();
+        for planned in planned {
+            let opened =
+                Tee::begin(&out_dir.join(&planned.path), planned.format).and_then(|mut out| {
+                    let pieces = Pieces::begin(&planned.feed, planned.format, &mut out)?;
+                    Ok((pieces, out))
+                });
+            match opened {
+                Ok((pieces, out)) => open.push(Open {
                     planned,
                     pieces,
                     out,
                     next: 0,
-                })
-            })
-            .collect::<Result<_>>()?;
+                }),
+                Err(e) => broken.push((planned.path, e)),
+            }
+        }
         Ok(Some(Stream {
             heads: heads.to_vec(),
             open,
             failed: Vec::new(),
+            broken,
             site,
         }))
     }
@@ -90,17 +98,30 @@ impl<'a> Stream<'a> {
                 .filter(|(_, e)| e.is_none())
                 .map(|(i, _)| first + i),
         );
-        self.open.par_iter_mut().try_for_each(|open| {
-            let items = &open.planned.items;
-            let mut shown = Vec::new();
-            while open.next < items.len() && items[open.next] < end {
-                let at = items[open.next];
-                anyhow::ensure!(at >= first, "items pushed out of order");
-                shown.extend(entries[at - first].as_ref());
-                open.next += 1;
+        let errors: Vec<Option<anyhow::Error>> = self
+            .open
+            .par_iter_mut()
+            .map(|open| {
+                let items = &open.planned.items;
+                let mut shown = Vec::new();
+                while open.next < items.len() && items[open.next] < end {
+                    let at = items[open.next];
+                    anyhow::ensure!(at >= first, "items pushed out of order");
+                    shown.extend(entries[at - first].as_ref());
+                    open.next += 1;
+                }
+                pieces::push_all(&mut open.pieces, &open.planned.feed, &shown, &mut open.out)
+            })
+            .map(Result::err)
+            .collect();
+        // A feed that could not be written is closed (its temporary file goes) and said.
+        for (at, error) in errors.into_iter().enumerate().rev() {
+            if let Some(error) = error {
+                let open = self.open.remove(at);
+                self.broken.push((open.planned.path, error));
             }
-            pieces::push_all(&mut open.pieces, &open.planned.feed, &shown, &mut open.out)
-        })
+        }
+        Ok(())
     }
 
     /// Ends every feed and, when every item was pushed and the lint found nothing, replaces
@@ -110,13 +131,14 @@ impl<'a> Stream<'a> {
             heads,
             open,
             failed,
+            broken,
             site,
         } = self;
         anyhow::ensure!(
             open.iter().all(|o| o.next == o.planned.items.len()),
             "a feed's items were not all pushed"
         );
-        if !failed.is_empty() && !same_plan(site, &heads, &failed, &open) {
+        if !failed.is_empty() && !same_plan(site, &heads, &failed, &open, &broken) {
             return Ok(Streamed::Replan);
         }
         // Ending a feed is waiting (for its lint to read the last bytes, for its file to
@@ -127,28 +149,39 @@ impl<'a> Stream<'a> {
                        mut out,
                        ..
                    }: Open<'_>|
-         -> Result<(Staged, Findings)> {
-            pieces.finish(&mut out)?;
-            out.finish(&planned.path)
+         -> (std::path::PathBuf, Result<(Staged, Findings)>) {
+            let ended = pieces
+                .finish(&mut out)
+                .and_then(|()| out.finish(&planned.path));
+            (planned.path, ended)
         };
-        let done: Vec<(Staged, Findings)> = std::thread::scope(|scope| {
+        let done: Ended = std::thread::scope(|scope| {
             let ending: Vec<_> = open
                 .into_iter()
                 .map(|open| scope.spawn(move || end(open)))
                 .collect();
             ending
                 .into_iter()
-                .map(|thread| thread.join().map_err(|_| anyhow!("ending a feed failed"))?)
+                .map(|thread| thread.join().map_err(|_| anyhow!("ending a feed failed")))
                 .collect::<Result<_>>()
         })?;
-        let (staged, findings): (Vec<_>, Vec<Findings>) = done.into_iter().unzip();
-        commit_clean(staged, findings.into_iter().flatten().collect()).map(Streamed::Written)
+        commit_ended(done, broken).map(Streamed::Written)
     }
 }
 
 /// Whether the items that failed leave every feed as planned, less those items: the plan
 /// made from the items that were rendered must be the same feeds with the same data.
-fn same_plan(site: &Site, heads: &[Head<'_>], failed: &[usize], open: &[Open<'_>]) -> bool {
+fn same_plan(
+    site: &Site,
+    heads: &[Head<'_>],
+    failed: &[usize],
+    open: &[Open<'_>],
+    broken: &Failed,
+) -> bool {
+    // With a feed already broken the open ones are not the plan: plan again.
+    if !broken.is_empty() {
+        return false;
+    }
     let kept: Vec<usize> = (0..heads.len())
         .filter(|i| failed.binary_search(i).is_err())
         .collect();

@@ -184,6 +184,10 @@ const KNOWN: &[&str] = &[
     "url",
 ];
 
+/// The most tags a post keeps. With `per_tag` each tag is a feed, and each item repeats its
+/// tags in every feed it is in: bounded, a site's output grows linearly with its posts.
+pub(crate) const MAX_TAGS: usize = 100;
+
 pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<Post, NotPost> {
     // Jekyll's `defaults` are front matter the post's own overrides.
     let with_defaults;
@@ -245,13 +249,19 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         .chain(strings(front.get("category")));
     let categories: Vec<String> = categories.collect();
     let mut tags: Vec<String> = Vec::new();
+    let mut more_tags = 0;
     for tag in strings(front.get("tags"))
         .into_iter()
         .chain(categories.iter().cloned())
     {
         let tag = plain(&tag);
-        if !tag.is_empty() && !tags.contains(&tag) {
+        if tag.is_empty() || tags.contains(&tag) {
+            continue;
+        }
+        if tags.len() < MAX_TAGS {
             tags.push(tag);
+        } else {
+            more_tags += 1;
         }
     }
 
@@ -271,6 +281,17 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         .as_ref()
         .map(|f| f.warnings.clone())
         .unwrap_or_default();
+    if more_tags > 0 {
+        let key = if front.contains_key("tags") {
+            "tags"
+        } else {
+            "categories"
+        };
+        warnings.push((
+            key_line(split, key),
+            format!("{} tags: only the first {MAX_TAGS} are kept (each tag is a feed, and each feed repeats its items' tags)", MAX_TAGS + more_tags),
+        ));
+    }
     let id = match front.get("id").and_then(scalar) {
         Some(id) => {
             checked_id(&id).map_err(|message| (key_line(split, "id"), message))?;
