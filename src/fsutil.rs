@@ -98,7 +98,17 @@ impl Staged {
         path: &Path,
         write: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
     ) -> Result<Staged> {
-        let mut staging = Staging::begin(path)?;
+        Staged::write_in(path, None, write)
+    }
+
+    /// [`Staged::write`] with the temporary file in `temp_dir` (when given) rather than
+    /// beside the target: a folder the site is published from never holds one.
+    pub fn write_in(
+        path: &Path,
+        temp_dir: Option<&Path>,
+        write: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<Staged> {
+        let mut staging = Staging::begin_in(path, temp_dir)?;
         // A temporary file is removed by dropping the Staging, also on failure.
         write(&mut staging).with_context(|| format!("failed to write {}", path.display()))?;
         staging.finish()
@@ -126,8 +136,27 @@ impl Staged {
     /// [`commit_all`]); does nothing when the target already held the content.
     pub fn commit(mut self) -> Result<()> {
         if let Some(tmp) = &self.tmp {
-            std::fs::rename(tmp, &self.path)
-                .with_context(|| format!("failed to write {}", self.path.display()))?;
+            let failed = || format!("failed to write {}", self.path.display());
+            match std::fs::rename(tmp, &self.path) {
+                Ok(()) => {}
+                // The temporary folder is on another file system than the target: the
+                // bytes go to a temporary file beside it, synced, and that is renamed.
+                Err(e) if e.raw_os_error() == Some(rustix::io::Errno::XDEV.raw_os_error()) => {
+                    let (beside, mut file) =
+                        create_temp(parent(&self.path), &file_name(&self.path))
+                            .with_context(failed)?;
+                    let copied = std::fs::File::open(tmp)
+                        .and_then(|mut from| std::io::copy(&mut from, &mut file))
+                        .and_then(|_| file.sync_all())
+                        .and_then(|()| std::fs::rename(&beside, &self.path));
+                    if let Err(e) = copied {
+                        let _ = std::fs::remove_file(&beside);
+                        return Err(e).with_context(failed);
+                    }
+                    let _ = std::fs::remove_file(tmp);
+                }
+                Err(e) => return Err(e).with_context(failed),
+            }
         }
         self.committed = true;
         Ok(())
@@ -153,9 +182,17 @@ const SYNC_AHEAD: u64 = 32 << 20;
 impl Staging {
     /// Starts staging the content of `path`, creating its folder.
     pub fn begin(path: &Path) -> Result<Staging> {
+        Staging::begin_in(path, None)
+    }
+
+    /// [`Staging::begin`] with the temporary file in `temp_dir` (when given), created if
+    /// need be, rather than beside the target.
+    pub fn begin_in(path: &Path, temp_dir: Option<&Path>) -> Result<Staging> {
         let dir = parent(path);
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create {}", dir.display()))?;
+        for dir in std::iter::once(dir).chain(temp_dir) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
         let old = std::fs::File::open(path)
             .ok()
             .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
@@ -166,6 +203,7 @@ impl Staging {
                 matched: 0,
                 scratch: Vec::new(),
                 new: None,
+                temp_dir: temp_dir.map(Path::to_path_buf),
             },
             unsynced: 0,
             syncing: None,
@@ -261,19 +299,19 @@ struct Compare {
     matched: u64,
     scratch: Vec<u8>,
     new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    /// Where the temporary file goes (else beside the target).
+    temp_dir: Option<PathBuf>,
 }
 
 impl Compare {
     /// Leaves the compared prefix for a temporary file that holds it.
     fn diverge(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
         if self.new.is_none() {
-            let dir = parent(&self.path);
-            let name = self
-                .path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("out");
-            let (tmp, file) = create_temp(dir, name)?;
+            let dir = self
+                .temp_dir
+                .as_deref()
+                .unwrap_or_else(|| parent(&self.path));
+            let (tmp, file) = create_temp(dir, &file_name(&self.path))?;
             // Small: a feed comes in pieces of up to 64 KiB, which pass the buffer straight to
             // the file; only small writes (a digest's, a cache's) are gathered in it.
             let mut out = std::io::BufWriter::with_capacity(1 << 14, file);
@@ -361,7 +399,46 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<()> {
     dirs.iter().try_for_each(|dir| sync_dir(dir))
 }
 
-/// A new temporary file beside the target: `.<name>.<pid>.<n>.tmp`, never one that exists.
+/// The file name of `path`, for its temporary file's name.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("out")
+        .to_string()
+}
+
+/// Removes from `dir` (not below it) the temporary files that runs killed before they could
+/// remove them left: `.<name>.<pid>.<n>.tmp` whose process is gone. Gives how many.
+pub fn sweep(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_pid) else {
+            continue;
+        };
+        let alive = rustix::process::Pid::from_raw(pid)
+            .is_some_and(|pid| rustix::process::test_kill_process(pid).is_ok());
+        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
+            removed += usize::from(std::fs::remove_file(entry.path()).is_ok());
+        }
+    }
+    removed
+}
+
+/// The process id in a temporary file's name (`.rss.xml.4242.0.tmp`).
+fn temp_pid(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = rest.rsplitn(3, '.');
+    let (n, pid) = (parts.next()?, parts.next()?);
+    parts.next()?;
+    n.parse::<u32>().ok()?;
+    pid.parse().ok()
+}
+
+/// A new temporary file in `dir`: `.<name>.<pid>.<n>.tmp`, never one that exists.
 fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     let mut n = 0u32;
     loop {
@@ -394,6 +471,25 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_removes_only_the_temporary_files_of_dead_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = format!(".rss.xml.{}.0.tmp", std::process::id());
+        // No process has this id: Linux's ids stop at 2^22.
+        let dead = ".atom.xml.99999999.3.tmp";
+        for name in [mine.as_str(), dead, "rss.xml", ".hidden.tmp", "x.1.2.tmp"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        assert_eq!(sweep(dir.path()), 1);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".hidden.tmp", mine.as_str(), "rss.xml", "x.1.2.tmp"]);
+        assert_eq!(temp_pid(".state.json.12.0.tmp"), Some(12));
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -238,3 +238,53 @@ fn a_feed_that_cannot_be_written_is_its_own_error_and_the_rest_still_happens() {
         assert!(stdout(&out).contains("2020-W36: sent"), "{}", stdout(&out));
     }
 }
+
+#[test]
+fn temporary_files_wait_outside_the_published_folder_and_leftovers_are_removed() {
+    let site = site_per_tag(&[("2020-09-01-good.md", GOOD)]);
+    let public = site.path().join("public");
+    let temp = site.path().join(".herald/tmp");
+    std::fs::create_dir_all(&public).unwrap();
+    std::fs::create_dir_all(&temp).unwrap();
+    // What a killed run left (no process has an id this large on Linux).
+    let left = [
+        public.join(".rss.xml.99999999.0.tmp"),
+        temp.join(".atom.xml.99999999.1.tmp"),
+        site.path().join(".herald/.state.json.99999999.0.tmp"),
+    ];
+    for file in &left {
+        std::fs::write(file, "half a feed").unwrap();
+    }
+    let out = herald(site.path(), &["--now", "2020-09-08T09:00:00Z", "run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for file in &left {
+        assert!(!file.exists(), "{} is still there", file.display());
+    }
+    // The temporary files are made in .herald/tmp: where it cannot be, no feed is written,
+    // and public/ never holds one.
+    std::fs::remove_dir_all(&temp).unwrap();
+    std::fs::write(&temp, "in the way").unwrap();
+    std::fs::write(
+        site.path().join("posts/2020-09-02-new.md"),
+        "---\ntitle: New\ndate: 2020-09-02\n---\nNew.\n",
+    )
+    .unwrap();
+    let out = herald(site.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("public/rss.xml: error: this feed could not be written")
+            && err.contains(".herald/tmp"),
+        "{err}"
+    );
+    let mut pending = vec![public];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = entry.file_name().into_string().unwrap();
+            assert!(!name.ends_with(".tmp"), "{name} in public/");
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(entry.path());
+            }
+        }
+    }
+}

@@ -63,9 +63,14 @@ impl Herald {
             report.diagnostics.extend(findings);
             return Ok(());
         }
+        let temp_dir = site.temp_dir();
         let staged = files
             .iter()
-            .map(|(path, bytes)| Staged::write(&out.join(path), &mut |w| Ok(w.write_all(bytes)?)))
+            .map(|(path, bytes)| {
+                Staged::write_in(&out.join(path), Some(&temp_dir), &mut |w| {
+                    Ok(w.write_all(bytes)?)
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         commit_all(staged)
     }

@@ -189,6 +189,7 @@ impl Herald {
             || self.site.resolve(&self.site.config.feeds.out_dir),
             Path::to_path_buf,
         );
+        self.sweep(&[&out]);
         let posts = &self.loaded.posts;
         let selection = Selection::of(
             posts.iter().map(|p| (p.blog.as_str(), p.tags.as_slice())),
@@ -308,6 +309,23 @@ impl Herald {
             pending = Some((first, entries));
         }
         Ok((stream.finish()?, rendered))
+    }
+
+    /// Removes the temporary files that killed runs left in herald's own folders (the
+    /// temporary folder, the journal's, the outbox) and in `more`.
+    pub(crate) fn sweep(&self, more: &[&Path]) {
+        let site = &self.site;
+        let journal = site.resolve(&site.config.delivery.journal);
+        let mut dirs = vec![
+            site.temp_dir(),
+            site.resolve(&site.config.delivery.outbox_dir),
+        ];
+        dirs.extend(journal.parent().map(Path::to_path_buf));
+        dirs.extend(more.iter().map(|d| d.to_path_buf()));
+        let removed: usize = dirs.iter().map(|d| crate::fsutil::sweep(d)).sum();
+        if removed > 0 {
+            tracing::info!("removed {removed} temporary files that earlier runs left");
+        }
     }
 
     /// The week a command line names, in the site's time zone and week start.

@@ -134,6 +134,7 @@ fn send_due(
         + std::time::Duration::from_secs(site.config.delivery.run_deadline_secs);
     let delivery = &site.config.delivery;
     let journal_path = site.resolve(&delivery.journal);
+    herald.sweep(&[]);
     let mut journal = match Journal::load(&journal_path) {
         Ok(journal) => journal,
         Err(diagnostic) => {

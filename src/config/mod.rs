@@ -397,6 +397,16 @@ impl Site {
         normalize(&self.root.join(path))
     }
 
+    /// Where files being written wait until they are complete: `tmp` beside the journal
+    /// (`.herald/tmp`), never a folder the site is published from.
+    pub fn temp_dir(&self) -> PathBuf {
+        let journal = self.resolve(&self.config.delivery.journal);
+        journal
+            .parent()
+            .map_or_else(|| self.root.join(".herald"), Path::to_path_buf)
+            .join("tmp")
+    }
+
     /// The posts directory, resolved against the config file's directory.
     pub fn posts_dir(&self) -> PathBuf {
         normalize(&self.root.join(&self.config.posts_dir))

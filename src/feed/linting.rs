@@ -174,10 +174,10 @@ pub(crate) struct Tee {
 
 impl Tee {
     /// Starts staging the feed file at `path` in `format` and its lint.
-    pub(crate) fn begin(path: &Path, format: Format) -> Result<Tee> {
+    pub(crate) fn begin(path: &Path, format: Format, temp_dir: &Path) -> Result<Tee> {
         Ok(Tee {
             piece: Vec::with_capacity(PIECE),
-            staging: Staging::begin(path)?,
+            staging: Staging::begin_in(path, Some(temp_dir))?,
             lint: Linting::start(format)?,
         })
     }

@@ -118,12 +118,13 @@ fn render_with(site: &Site, entries: &[Entry], write: WriteFn) -> Result<Vec<Fee
 /// lint finds nothing replaces the old feeds with the new; a feed that cannot be written is
 /// its own failure and the others still go in. No serialised feed is ever in memory whole. The feeds share the cores, one at a time each.
 pub fn write(site: &Site, entries: &[Entry], out_dir: &Path) -> Result<Written> {
+    let temp_dir = site.temp_dir();
     let done: commit::Ended = planned(site, entries)
         .par_iter()
         .with_max_len(1)
         .map(|(planned, items)| {
             let written = (|| {
-                let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format)?;
+                let mut out = Tee::begin(&out_dir.join(&planned.path), planned.format, &temp_dir)?;
                 write_feed(&planned.feed, items, planned.format, &mut out)?;
                 out.finish(&planned.path)
             })();

@@ -60,11 +60,12 @@ impl<'a> Stream<'a> {
         if planned.len() > MAX_STREAMED {
             return Ok(None);
         }
+        let temp_dir = site.temp_dir();
         let mut open = Vec::with_capacity(planned.len());
         let mut broken = Vec::new();
         for planned in planned {
-            let opened =
-                Tee::begin(&out_dir.join(&planned.path), planned.format).and_then(|mut out| {
+            let opened = Tee::begin(&out_dir.join(&planned.path), planned.format, &temp_dir)
+                .and_then(|mut out| {
                     let pieces = Pieces::begin(&planned.feed, planned.format, &mut out)?;
                     Ok((pieces, out))
                 });
