@@ -288,3 +288,56 @@ fn temporary_files_wait_outside_the_published_folder_and_leftovers_are_removed()
         }
     }
 }
+
+#[test]
+fn settings_that_name_a_place_outside_the_site_are_errors_on_their_lines() {
+    // herald's own settings.
+    for (setting, want) in [
+        ("[feeds]\nrss_file = \"../../escaped-rss.xml\"\n", "config.toml:9: error: [feeds] rss_file \"../../escaped-rss.xml\" must be a file inside [feeds] out_dir"),
+        ("[feeds]\natom_file = \"/tmp/escaped-atom.xml\"\n", "config.toml:9: error: [feeds] atom_file \"/tmp/escaped-atom.xml\" must be a file inside"),
+        ("[feeds]\nout_dir = \"/\"\n", "config.toml:9: error: [feeds] out_dir \"/\" is outside the site's folder"),
+        ("[feeds]\nout_dir = \"../public\"\n", "config.toml:9: error: [feeds] out_dir \"../public\" is outside the site's folder"),
+    ] {
+        let site = site_with(&[("2020-09-01-good.md", GOOD)]);
+        let config = site.path().join("config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{text}\n{setting}")).unwrap();
+        let out = herald(site.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(want), "wanted `{want}` in\n{err}");
+        assert!(!site.path().parent().unwrap().join("escaped-rss.xml").exists());
+    }
+
+    // A generator's settings: Hugo's contentDir and module mounts, Jekyll's source.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("victim/posts")).unwrap();
+    std::fs::write(
+        outside.path().join("victim/posts/secret.md"),
+        "---\ntitle: AWS_SECRET=hunter2\ndate: 2020-09-01\n---\nAWS_SECRET=hunter2\n",
+    )
+    .unwrap();
+    let victim = outside.path().join("victim");
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("hugo.toml", "baseURL = \"https://example.org/\"\ncontentDir = \"../victim\"\n".into(), "hugo.toml:2: error: contentDir \"../victim\" is outside the site's folder"),
+        ("hugo.toml", format!("baseURL = \"https://example.org/\"\ncontentDir = {:?}\n", victim.display().to_string()), "hugo.toml:2: error: contentDir"),
+        ("hugo.toml", "baseURL = \"https://example.org/\"\n[module]\n[[module.mounts]]\nsource = \"../victim\"\ntarget = \"content\"\n".into(), "hugo.toml:4: error: module.mounts.source \"../victim\" is outside"),
+        ("_config.yml", "url: https://example.org\nsource: /\n".into(), "_config.yml:2: error: source \"/\" is outside the site's folder"),
+    ];
+    for (file, text, want) in cases {
+        let site = outside.path().join("site");
+        let _ = std::fs::remove_dir_all(&site);
+        std::fs::create_dir_all(site.join("content/posts")).unwrap();
+        std::fs::write(site.join(file), text).unwrap();
+        for command in ["check", "build"] {
+            let out = herald(&site, &["--site", ".", command]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{file} {command}: {err}");
+            assert!(
+                err.contains(want),
+                "{file} {command}: wanted `{want}` in\n{err}"
+            );
+        }
+        assert!(!site.join("public").exists(), "{file}: nothing written");
+    }
+}

@@ -333,6 +333,7 @@ impl Site {
         let from = mailbox("digest.from", &config.digest.from, &mut problems);
         let to = mailbox("digest.to", &config.digest.to, &mut problems);
         problems.extend(url_problems(&config));
+        problems.extend(path_problems(&config, &root));
         if let Some(smtp) = &config.smtp {
             problems.extend(smtp.problems());
         }
@@ -519,6 +520,66 @@ fn url_problems(config: &Config) -> Vec<(&'static str, String)> {
         ));
     }
     found
+}
+
+/// The paths herald writes to, each kept where it belongs: the feeds' folder inside the
+/// site's, each feed file inside the feeds' folder.
+fn path_problems(config: &Config, root: &Path) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let feeds = &config.feeds;
+    let root = normalize(root);
+    if !stays_inside(&root, &feeds.out_dir) {
+        found.push((
+            "feeds.out_dir",
+            format!(
+                "[feeds] out_dir {:?} is outside the site's folder {}: give a folder inside it (`herald build --out` writes anywhere)",
+                feeds.out_dir.display(),
+                root.display()
+            ),
+        ));
+    }
+    for (key, file) in [
+        ("feeds.rss_file", &feeds.rss_file),
+        ("feeds.atom_file", &feeds.atom_file),
+        ("feeds.json_file", &feeds.json_file),
+    ] {
+        let path = Path::new(file);
+        if file.is_empty()
+            || !path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            found.push((
+                key,
+                format!(
+                    "[{} {file:?} must be a file inside [feeds] out_dir (relative, no `..`)",
+                    key.replace('.', "] ")
+                ),
+            ));
+        }
+    }
+    found
+}
+
+/// Whether `path`, relative to `root` or absolute, names a place inside `root` (or `root`
+/// itself), by its words alone: a relative path never climbs above its start.
+pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
+    if path.is_absolute() {
+        return root.is_absolute() && normalize(path).starts_with(normalize(root));
+    }
+    let mut depth = 0usize;
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return false,
+            },
+            std::path::Component::CurDir => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The 1-based line of byte `at` in `text`.

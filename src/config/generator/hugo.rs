@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::model::{Generated, HugoRules, Language, Languages, Mapped, Markdown, Rules};
 use super::values::{
-    get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
+    get, inside_site, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
 };
 use crate::diag::Diagnostic;
 
@@ -96,8 +96,25 @@ pub(super) fn read(root: &Path, found: Found) -> Result<Generated, Vec<Diagnosti
             .unwrap_or_else(|| root.join("hugo.toml"))
     };
     let mut generated = Generated::new("hugo", "content");
-    let shared = content_dir(&config);
+    let (shared, shared_key) = content_dir(&config);
     let languages = languages(&config, &shared);
+    // Every content folder a setting names is inside the site.
+    let mut outside: Vec<Diagnostic> = Vec::new();
+    let top = if shared_key == "contentDir" {
+        "contentDir"
+    } else {
+        "module"
+    };
+    outside.extend(inside_site(root, &shared, shared_key, &file_of(top)).err());
+    for language in &languages.list {
+        if let Some(dir) = &language.content_dir {
+            let key = format!("languages.{}.contentDir", language.code);
+            outside.extend(inside_site(root, dir, &key, &file_of("languages")).err());
+        }
+    }
+    if !outside.is_empty() {
+        return Err(outside);
+    }
     map_texts(
         &mut generated,
         &config,
@@ -454,10 +471,11 @@ fn common_dir(shared: &Path, languages: &Languages) -> PathBuf {
     }
 }
 
-/// `contentDir`, or the folder mounted as `content` by a module mount.
-fn content_dir(config: &Value) -> PathBuf {
+/// `contentDir`, or the folder mounted as `content` by a module mount, and the key that
+/// named it.
+fn content_dir(config: &Value) -> (PathBuf, &'static str) {
     if let Some(dir) = get(config, "contentDir").and_then(text) {
-        return PathBuf::from(dir);
+        return (PathBuf::from(dir), "contentDir");
     }
     let mounts = get(config, "module")
         .and_then(|m| get(m, "mounts"))
@@ -465,11 +483,11 @@ fn content_dir(config: &Value) -> PathBuf {
     for mount in mounts.into_iter().flatten() {
         if get(mount, "target").and_then(text).as_deref() == Some("content") {
             if let Some(source) = get(mount, "source").and_then(text) {
-                return PathBuf::from(source);
+                return (PathBuf::from(source), "module.mounts.source");
             }
         }
     }
-    PathBuf::from("content")
+    (PathBuf::from("content"), "contentDir")
 }
 
 /// `[permalinks]` in the old form (`posts = "/:year/:title/"`) or the newer one, by kind

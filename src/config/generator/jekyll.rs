@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::model::{Flavour, Generated, JekyllDefault, JekyllRules, Mapped, Markdown, Rules};
 use super::values::{
-    get, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
+    get, inside_site, line_of_key, map, map_texts, not_honoured, read_value, text, to_toml, truthy,
 };
 use crate::diag::Diagnostic;
 
@@ -205,6 +205,8 @@ pub(super) fn read(config_file: &Path) -> Result<Generated, Vec<Diagnostic>> {
     generated.content_dir = get(&config, "source")
         .and_then(text)
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let root = config_file.parent().unwrap_or(Path::new("."));
+    inside_site(root, &generated.content_dir, "source", file).map_err(|d| vec![d])?;
     generated.out_dir = get(&config, "destination")
         .and_then(text)
         .map_or_else(|| PathBuf::from("_site"), PathBuf::from);

@@ -177,3 +177,33 @@ pub(crate) fn not_honoured(
         line: line_of_key(file, last),
     });
 }
+
+/// Checks that the folder a setting names (`key` in `file`) is inside the site's `root`:
+/// not above it (`..`), not elsewhere (an absolute path), not reached through a symlink that
+/// leads out. herald reads nothing from outside the site.
+pub(crate) fn inside_site(
+    root: &Path,
+    dir: &Path,
+    key: &str,
+    file: &Path,
+) -> Result<(), Diagnostic> {
+    let joined = root.join(dir);
+    // By its words, then where it really leads (a symlink out), when it exists.
+    let real = match (joined.canonicalize(), root.canonicalize()) {
+        (Ok(joined), Ok(root)) => joined.starts_with(root),
+        _ => true,
+    };
+    if crate::config::stays_inside(root, dir) && real {
+        return Ok(());
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    Err(Diagnostic::error(
+        file,
+        line_of_key(file, last),
+        format!(
+            "{key} {:?} is outside the site's folder {}: herald reads nothing from outside the site",
+            dir.display(),
+            crate::config::normalize(root).display()
+        ),
+    ))
+}
