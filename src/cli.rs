@@ -133,6 +133,8 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) 
     };
     let code = match command(cli, &herald, env) {
         Ok(report) => finish(&report, cli.verbose > 0),
+        // A reader that stopped reading (`herald entries | head`) is no failure.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("herald: error: {e:#}");
             ExitCode::FAILURE
@@ -173,6 +175,19 @@ fn command(cli: &Cli, herald: &Herald, env: &dyn Fn(&str) -> Option<String>) -> 
         }
         Command::Run { dry_run } => herald.run(*dry_run, env),
     }
+}
+
+/// Whether an error is a write to a pipe whose reader has gone.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Prints a report (problems on stderr, results on stdout) and gives its exit code.

@@ -341,3 +341,43 @@ fn settings_that_name_a_place_outside_the_site_are_errors_on_their_lines() {
         assert!(!site.join("public").exists(), "{file}: nothing written");
     }
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly_with_0() {
+    let posts: Vec<(String, String)> = (0..300)
+        .map(|i| {
+            (
+                format!("2020-09-01-p{i}.md"),
+                format!(
+                    "---\ntitle: P{i}\ndate: 2020-09-01\n---\n{}\n",
+                    "Words. ".repeat(200)
+                ),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = posts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    let site = site_with(&files);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["entries", "--json"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `head -c 100` does: read a little, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 100];
+    std::io::Read::read_exact(&mut stdout, &mut head).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
