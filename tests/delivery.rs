@@ -649,8 +649,9 @@ fn plaintext_smtp_is_refused_at_config_load() {
 }
 
 #[test]
-fn forty_kills_mid_catch_up_lose_nothing_and_never_split_a_message_id() {
-    let server = Server::start("ok");
+fn two_hundred_kills_mid_catch_up_against_a_slow_relay_lose_nothing_and_leave_nothing() {
+    // The relay answers each message and each QUIT after a random wait of up to 300 ms.
+    let server = Server::start("random-slow:300");
     let site = site_config(
         &format!(
             "host = \"127.0.0.1\"\nport = {}\nusername = \"{USER}\"\nca_file = {:?}\ntimeout_secs = 5",
@@ -667,13 +668,13 @@ fn forty_kills_mid_catch_up_lose_nothing_and_never_split_a_message_id() {
     .unwrap();
     let journal_path = site.path().join(".herald/state.json");
     let now = ["--now", "2020-10-05T09:00:00Z", "send"];
-    // A small generator of kill delays (no randomness crate needed): 0 to 400 ms.
+    // A small generator of kill delays (no randomness crate needed): 0 to 500 ms.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    for kill in 0..40 {
+    for kill in 0..200 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_millis(seed % 400);
+        let delay = Duration::from_millis(seed % 500);
         let mut child = spawn(site.path(), &now);
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
@@ -728,6 +729,17 @@ fn forty_kills_mid_catch_up_lose_nothing_and_never_split_a_message_id() {
         ids.len(),
         "a clean run sends nothing more"
     );
+    // No temporary file is left anywhere in the site.
+    let mut pending = vec![site.path().to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = entry.file_name().into_string().unwrap();
+            assert!(!name.ends_with(".tmp"), "{} left", entry.path().display());
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(entry.path());
+            }
+        }
+    }
 }
 
 #[test]

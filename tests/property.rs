@@ -116,7 +116,12 @@ fn post() -> impl Strategy<Value = GeneratedPost> {
                 "\\PC{0,12}",
                 extreme_date(),
             ],
-            prop::collection::vec("[A-Za-z+#]{1,6}", 0..4),
+            prop_oneof![
+                38 => prop::collection::vec("[A-Za-z+#]{1,6}", 0..4),
+                // Tags longer than any file name, and more tags than a post keeps.
+                1 => prop::collection::vec("\\PC{100,300}", 1..3),
+                1 => prop::collection::vec("[a-z]{1,8}", 100..110),
+            ],
             prop::option::of(prop_oneof![
                 Just("javascript:alert(1)".to_string()),
                 Just("urn:uuid:1".to_string()),
@@ -335,7 +340,11 @@ fn run_case(posts: &[GeneratedPost]) {
             .starts_with("javascript:"));
     }
     let out = dir.path().join("public");
-    herald.build(Some(&out)).expect("build runs");
+    let built = herald.build(Some(&out)).expect("build runs");
+    for problem in &built.diagnostics {
+        let text = problem.to_string();
+        assert!(!text.contains("could not be written"), "{text}");
+    }
     if out.join("rss.xml").exists() {
         let mut pending = vec![out.clone()];
         while let Some(d) = pending.pop() {

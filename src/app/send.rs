@@ -192,11 +192,12 @@ fn send_due(
         }
         if let Some(doubt) = journal.latest(&key).filter(|r| r.state != State::Sent) {
             // One automatic resend; a second doubt waits for the operator, and the weeks
-            // after it go on.
+            // after it go on. Only answers that never came count: a run killed mid-send
+            // (`sending` left behind) says nothing about the relay.
             let doubts = journal
                 .sent
                 .iter()
-                .filter(|r| r.week == key && r.state != State::Sent)
+                .filter(|r| r.week == key && r.state == State::InDoubt)
                 .count();
             if resend && doubts > 1 && !options.force {
                 report.diagnostics.push(site.diagnostic(

@@ -10,7 +10,8 @@ drop-data (close the connection after the first message's final dot, without an 
 before answering its final dot) | slow-250-on:TEXT:N (the same for every message holding
 TEXT) | trickle-dot:N (keep the first message, then answer its final dot with a `250-`
 line every N seconds, never ending) | trickle-greeting:N (greet with a `220-` line every N
-seconds, never ending) | slow-quit:N (wait N seconds before answering QUIT).
+seconds, never ending) | random-slow:MS (wait a random 0 to MS milliseconds before answering
+each command's DATA and each QUIT) | slow-quit:N (wait N seconds before answering QUIT).
 
 Writes DIR/ca.pem, binds a loopback port the system picks (port 0) and keeps it, then
 prints `READY <port>` and serves until killed. Each accepted
@@ -21,6 +22,7 @@ message is written to DIR/received/N.eml; every event is appended to DIR/log.jso
 import asyncio
 import json
 import os
+import random
 import socket
 import ssl
 import sys
@@ -78,6 +80,8 @@ class Handler:
             log("data", session, reply="dropped")
             server.transport.close()
             return "421 closing"
+        if BEHAVIOUR.startswith("random-slow:"):
+            await asyncio.sleep(random.uniform(0, float(BEHAVIOUR.split(":")[1])) / 1000)
         if BEHAVIOUR.startswith("slow-250-on:"):
             _, text, seconds = BEHAVIOUR.split(":")
             if text.encode() in envelope.original_content:
@@ -106,6 +110,8 @@ class Handler:
             f.write(envelope.original_content)
 
     async def handle_QUIT(self, server, session, envelope):
+        if BEHAVIOUR.startswith("random-slow:"):
+            await asyncio.sleep(random.uniform(0, float(BEHAVIOUR.split(":")[1])) / 1000)
         if BEHAVIOUR.startswith("slow-quit:"):
             log("quit", session, reply="slow")
             await asyncio.sleep(float(BEHAVIOUR.split(":")[1]))
