@@ -7,6 +7,47 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Removes `.` and `name/..` from a path without touching the file system, so that messages
+/// show `../corpus/x.md` rather than `tests/fixtures/../../corpus/x.md`.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// Whether `path`, relative to `root` or absolute, names a place inside `root` (or `root`
+/// itself), by its words alone: a relative path never climbs above its start.
+pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
+    if path.is_absolute() {
+        return root.is_absolute() && normalize(path).starts_with(normalize(root));
+    }
+    let mut depth = 0usize;
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return false,
+            },
+            std::path::Component::CurDir => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Opens `path` for reading if it is a regular file (following symlinks). A FIFO, device or
 /// socket is refused before anything is read from it: opening one to read could block
 /// forever, so it is opened without blocking and its type checked first.

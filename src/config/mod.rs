@@ -10,6 +10,7 @@ mod dkim;
 mod feeds;
 pub mod generator;
 
+pub(crate) use crate::fsutil::{normalize, stays_inside};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -561,27 +562,6 @@ fn path_problems(config: &Config, root: &Path) -> Vec<(&'static str, String)> {
     found
 }
 
-/// Whether `path`, relative to `root` or absolute, names a place inside `root` (or `root`
-/// itself), by its words alone: a relative path never climbs above its start.
-pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
-    if path.is_absolute() {
-        return root.is_absolute() && normalize(path).starts_with(normalize(root));
-    }
-    let mut depth = 0usize;
-    for part in path.components() {
-        match part {
-            std::path::Component::Normal(_) => depth += 1,
-            std::path::Component::ParentDir => match depth.checked_sub(1) {
-                Some(up) => depth = up,
-                None => return false,
-            },
-            std::path::Component::CurDir => {}
-            _ => return false,
-        }
-    }
-    true
-}
-
 /// The 1-based line of byte `at` in `text`.
 fn line_at(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].matches('\n').count() + 1
@@ -634,24 +614,4 @@ pub fn key_lines(text: &str) -> BTreeMap<String, usize> {
         walk(doc.as_table(), "", text, &mut lines);
     }
     lines
-}
-
-/// Removes `.` and `name/..` from a path without touching the file system, so that messages
-/// show `../corpus/x.md` rather than `tests/fixtures/../../corpus/x.md`.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
 }

@@ -193,7 +193,7 @@ pub(crate) fn inside_site(
         (Ok(joined), Ok(root)) => joined.starts_with(root),
         _ => true,
     };
-    if crate::config::stays_inside(root, dir) && real {
+    if crate::fsutil::stays_inside(root, dir) && real {
         return Ok(());
     }
     let last = key.rsplit('.').next().unwrap_or(key);
@@ -203,7 +203,7 @@ pub(crate) fn inside_site(
         format!(
             "{key} {:?} is outside the site's folder {}: herald reads nothing from outside the site",
             dir.display(),
-            crate::config::normalize(root).display()
+            crate::fsutil::normalize(root).display()
         ),
     ))
 }
