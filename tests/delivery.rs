@@ -769,7 +769,27 @@ fn a_test_send_goes_to_one_address_and_leaves_the_journal_alone() {
         text.contains("Subject: [TEST] Apache Flink Blog weekly digest"),
         "{text}"
     );
-    assert!(text.contains("Message-ID: <2020-W36.test.digest@flink.apache.org>"));
+    assert!(text.contains("Message-ID: <2020-W36.test."), "{text}");
+    // A second test of the same week is its own message, with its own Message-ID.
+    let again = send(
+        site.path(),
+        &[
+            "send",
+            "--week",
+            "2020-W36",
+            "--test-to",
+            "tester@example.org",
+        ],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let ids = server.message_ids();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "two tests, two Message-IDs");
+    assert!(
+        ids.iter()
+            .all(|id| id.ends_with(".digest@flink.apache.org>")),
+        "{ids:?}"
+    );
     let data: Vec<_> = server
         .log()
         .into_iter()
@@ -780,7 +800,7 @@ fn a_test_send_goes_to_one_address_and_leaves_the_journal_alone() {
     // The real send is still due.
     let real = send(site.path(), &["send", "--week", "2020-W36"]);
     assert_eq!(code(&real), 0);
-    assert_eq!(server.received().len(), 2);
+    assert_eq!(server.received().len(), 3);
 }
 
 /// The shipped site without `[smtp]`: digests go to the outbox, which records a week as

@@ -93,8 +93,11 @@ fn week_36_holds_exactly_its_two_posts_newest_first() {
     assert!(html.contains("role=\"presentation\""));
     assert!(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
     let text = summary["text"].as_str().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
     assert!(
-        text.contains("Read it: https://flink.apache.org/2020/09/04/"),
+        lines
+            .windows(2)
+            .any(|w| w[0] == "Read it:" && w[1].starts_with("https://flink.apache.org/2020/09/04/")),
         "{text}"
     );
     // Both parts say how to leave; the text part's signature separator is "-- ".
@@ -279,9 +282,10 @@ fn a_template_in_the_templates_directory_overrides_the_built_in_one() {
     .unwrap();
     let (out, _) = digest(site.path(), &[], "2024-W09");
     let text = std::fs::read_to_string(out.path().join("digest-2024-W09.txt")).unwrap();
+    // Wrapped at 72 columns, the URL whole on a line of its own.
     assert_eq!(
         text,
-        "* Hello, world & friends https://blog.example.org/2024/03/hello-world-friends/\n"
+        "* Hello, world & friends\nhttps://blog.example.org/2024/03/hello-world-friends/\n"
     );
     // The HTML template was not overridden.
     let html = std::fs::read_to_string(out.path().join("digest-2024-W09.html")).unwrap();
@@ -385,5 +389,72 @@ fn spamassassin_scores_the_digest_at_or_below_zero() {
         "HTML_SHORT_LINK_IMG",
     ] {
         assert!(!details.contains(rule), "{rule}:{details}");
+    }
+}
+
+#[test]
+fn the_text_part_keeps_every_link_list_item_and_table_cell_of_the_summaries() {
+    let site = root().join("tests/fixtures/rich");
+    let (out, _) = digest(&site, &[], "2024-W10");
+    let html = std::fs::read_to_string(out.path().join("digest-2024-W10.html")).unwrap();
+    let text = std::fs::read_to_string(out.path().join("digest-2024-W10.txt")).unwrap();
+    // Every link in a summary (found in the HTML part) is written out in the text part.
+    let summaries: Vec<&str> = html
+        .split("class=\"summary\"")
+        .skip(1)
+        .map(|s| s.split("</div>").next().unwrap())
+        .collect();
+    assert_eq!(summaries.len(), 2, "{html}");
+    let mut links = 0;
+    for summary in summaries {
+        for href in summary.split("href=\"").skip(1) {
+            let href = href.split('"').next().unwrap().replace("&amp;", "&");
+            assert!(
+                text.contains(&href),
+                "{href} is missing from the text part:\n{text}"
+            );
+            links += 1;
+        }
+    }
+    assert_eq!(links, 5, "{html}");
+    // List items stay lines of their own; table cells stay apart.
+    for item in ["smaller binaries", "a new `check` command"] {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with('*') && l.contains(item)),
+            "{item} is not a list item:\n{text}"
+        );
+    }
+    assert!(!text.contains("android24"), "{text}");
+    assert!(!text.contains("platformminSdkVersion"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("ios"))
+        .expect("the ios row");
+    assert!(row.contains("13") && row.contains("17"), "{row}");
+    // 72 columns, but for a line holding a URL.
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 72 || line.contains("://"),
+            "{line:?}"
+        );
+    }
+}
+
+#[test]
+fn a_week_with_a_wide_table_a_long_code_block_and_a_wide_image_fits_a_phone() {
+    let site = root().join("tests/fixtures/rich");
+    let (out, _) = digest(&site, &[], "2024-W10");
+    let page = out.path().join("digest-2024-W10.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // The summary stops before the table, and says so; the image stays, scaled.
+    assert!(html.contains("The post goes on with a table"), "{html}");
+    assert!(html.contains("<img"), "{html}");
+    // Chromium at 375 px, every image made 1,200 px wide, with and without <style>.
+    let report = run_python("page_width.py", &[page.as_os_str()]);
+    let widths: serde_json::Value = serde_json::from_str(report.lines().last().unwrap()).unwrap();
+    for kind in ["styled", "unstyled"] {
+        let width = widths[kind].as_u64().unwrap();
+        assert!(width <= 375, "{kind}: {width} px wide at 375 px: {report}");
     }
 }

@@ -44,7 +44,15 @@ pub(crate) struct EntryInfo {
     pub authors: String,
     pub published: String,
     pub summary_html: String,
+    /// The summary for the text part: its HTML as text that keeps what the HTML says
+    /// (links as numbered references under it, list items, headings, table rows, code).
     pub summary_text: String,
+    /// What the email's summary leaves out, said where it stops (`The post goes on with a
+    /// table.`), when a part that no phone shows well was cut; else empty.
+    pub cut: String,
+    /// The summary's plain words alone, which a shorter summary is cut from.
+    #[serde(skip)]
+    pub words: String,
     pub reading_minutes: usize,
     pub tags: Vec<String>,
 }
@@ -143,13 +151,17 @@ impl Context {
 impl EntryInfo {
     fn new(e: &Entry) -> EntryInfo {
         let names: Vec<&str> = e.authors.iter().map(|a| a.name.as_str()).collect();
+        let (html, cut) = super::text::fit_for_phones(&e.summary_html);
         EntryInfo {
             title: e.title.clone(),
             permalink: e.permalink.clone(),
             authors: join_names(&names),
             published: e.published.format("%A, %-d %B %Y").to_string(),
-            summary_html: e.summary_html.clone(),
-            summary_text: e.summary_text.clone(),
+            summary_html: html,
+            cut,
+            summary_text: super::text::plain(&e.summary_html)
+                .unwrap_or_else(|| e.summary_text.clone()),
+            words: e.summary_text.clone(),
             reading_minutes: e.words.div_ceil(200).max(1),
             tags: e.tags.clone(),
         }

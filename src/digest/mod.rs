@@ -5,6 +5,7 @@ pub mod archive;
 mod context;
 mod message;
 mod render;
+mod text;
 pub mod week;
 
 use std::path::{Path, PathBuf};
@@ -82,7 +83,8 @@ impl Digest {
     }
 
     /// The same digest as a test message to one address: `[TEST]` before the subject and a
-    /// Message-ID of its own, so no list takes it for the real one.
+    /// Message-ID of its own, made from the time and the process, so no list takes it for
+    /// the real one and no mailbox takes a second test for the first.
     pub fn test_message(
         &self,
         site: &Site,
@@ -94,7 +96,13 @@ impl Digest {
             html: self.html.clone(),
             text: self.text.clone(),
         };
-        let id = self.message_id.replacen(".digest@", ".test.digest@", 1);
+        // Each test its own message: a mailbox drops a second message with the same id.
+        let stamp = format!(
+            ".test.{}.{}.digest@",
+            now.format("%Y%m%dT%H%M%S%.9f"),
+            std::process::id()
+        );
+        let id = self.message_id.replacen(".digest@", &stamp, 1);
         message::build(site, &rendered, &id, now, to)
     }
 

@@ -16,8 +16,8 @@ const TEXT_TEMPLATE: &str = include_str!("../../templates/digest.txt.hbs");
 /// Summary lengths (characters) tried in turn when the HTML is over the size bound.
 const SHORTER_SUMMARIES: &[usize] = &[400, 250, 150, 80, 0];
 
-/// Line width of the plain-text part.
-const TEXT_WIDTH: usize = 78;
+/// Line width of the plain-text part (URLs are never broken).
+pub(crate) const TEXT_WIDTH: usize = 72;
 
 /// The rendered parts of a digest.
 pub(crate) struct Rendered {
@@ -147,7 +147,7 @@ fn charset_first(html: String) -> String {
 
 /// Cuts a summary to about `length` characters at a word boundary (0: no summary).
 fn shorten(entry: &mut EntryInfo, length: usize) {
-    (entry.summary_html, entry.summary_text) = summary_of_text(&entry.summary_text, length);
+    (entry.summary_html, entry.summary_text) = summary_of_text(&entry.words, length);
 }
 
 /// Wraps every line longer than the width at word boundaries, keeping its indent; a word
@@ -159,6 +159,9 @@ fn wrap(text: &str) -> String {
             // The signature separator keeps its space (RFC 3676): mail clients fold what
             // follows it away.
             out.push_str(line);
+        } else if is_reference(line) {
+            // A link's reference (`[1]: https://…`) stays on one line.
+            out.push_str(line.trim_end());
         } else if line.chars().count() <= TEXT_WIDTH {
             out.push_str(line.trim_end());
         } else {
@@ -176,16 +179,23 @@ fn wrap(text: &str) -> String {
     out
 }
 
+/// Whether a line is a link's numbered reference: `[1]: https://…`.
+fn is_reference(line: &str) -> bool {
+    line.strip_prefix('[')
+        .and_then(|rest| rest.split_once("]: "))
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn long_lines_wrap_at_78_and_urls_stay_whole() {
+    fn long_lines_wrap_at_72_and_urls_stay_whole() {
         let url = format!("https://example.org/{}", "x".repeat(90));
         let text = wrap(&format!("  {} {url}\nshort\n", "word ".repeat(30)));
         for line in text.lines().filter(|l| !l.contains("https://")) {
-            assert!(line.chars().count() <= 78, "{line:?}");
+            assert!(line.chars().count() <= 72, "{line:?}");
             assert!(line.starts_with("  ") || line == "short", "{line:?}");
         }
         assert!(text.contains(&url));
