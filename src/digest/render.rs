@@ -5,6 +5,7 @@ use anyhow::{Context as _, Result};
 use handlebars::Handlebars;
 
 use super::context::{Context, EntryInfo};
+use super::text::TEXT_WIDTH;
 use super::week::Week;
 use crate::config::Site;
 use crate::entry::summary_of_text;
@@ -15,9 +16,6 @@ const TEXT_TEMPLATE: &str = include_str!("../../templates/digest.txt.hbs");
 
 /// Summary lengths (characters) tried in turn when the HTML is over the size bound.
 const SHORTER_SUMMARIES: &[usize] = &[400, 250, 150, 80, 0];
-
-/// Line width of the plain-text part (URLs are never broken).
-pub(crate) const TEXT_WIDTH: usize = 72;
 
 /// The rendered parts of a digest.
 pub(crate) struct Rendered {

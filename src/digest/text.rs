@@ -3,7 +3,8 @@
 //! items their own lines with markers, headings their own lines, table rows lines with their
 //! cells apart, code as written; wrapped at the text part's width.
 
-use super::render::TEXT_WIDTH;
+/// Line width of the plain-text part (URLs are never broken).
+pub(crate) const TEXT_WIDTH: usize = 72;
 
 /// `html` as the text part shows it; `None` when it cannot be read (the caller keeps the
 /// summary's plain words).
