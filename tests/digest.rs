@@ -64,7 +64,7 @@ fn week_36_holds_exactly_its_two_posts_newest_first() {
     );
     assert!(
         text.lines()
-            .all(|l| l.chars().count() <= 78 || l.starts_with("https://")),
+            .all(|l| l.chars().count() <= 72 || l.contains("https://")),
         "{text}"
     );
 
@@ -93,11 +93,8 @@ fn week_36_holds_exactly_its_two_posts_newest_first() {
     assert!(html.contains("role=\"presentation\""));
     assert!(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"));
     let text = summary["text"].as_str().unwrap();
-    let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines
-            .windows(2)
-            .any(|w| w[0] == "Read it:" && w[1].starts_with("https://flink.apache.org/2020/09/04/")),
+        text.contains("Read it: https://flink.apache.org/2020/09/04/"),
         "{text}"
     );
     // Both parts say how to leave; the text part's signature separator is "-- ".
@@ -282,10 +279,10 @@ fn a_template_in_the_templates_directory_overrides_the_built_in_one() {
     .unwrap();
     let (out, _) = digest(site.path(), &[], "2024-W09");
     let text = std::fs::read_to_string(out.path().join("digest-2024-W09.txt")).unwrap();
-    // Wrapped at 72 columns, the URL whole on a line of its own.
+    // Long only because of its closing URL: one line, the URL whole with its label.
     assert_eq!(
         text,
-        "* Hello, world & friends\nhttps://blog.example.org/2024/03/hello-world-friends/\n"
+        "* Hello, world & friends https://blog.example.org/2024/03/hello-world-friends/\n"
     );
     // The HTML template was not overridden.
     let html = std::fs::read_to_string(out.path().join("digest-2024-W09.html")).unwrap();

@@ -157,8 +157,10 @@ fn wrap(text: &str) -> String {
             // The signature separator keeps its space (RFC 3676): mail clients fold what
             // follows it away.
             out.push_str(line);
-        } else if is_reference(line) {
-            // A link's reference (`[1]: https://…`) stays on one line.
+        } else if is_reference(line) || ends_in_url(line) {
+            // A link's reference (`[1]: https://…`), or a line only its closing URL makes
+            // long (`Read it: https://…`), stays on one line: the URL is never broken and
+            // its label stays with it.
             out.push_str(line.trim_end());
         } else if line.chars().count() <= TEXT_WIDTH {
             out.push_str(line.trim_end());
@@ -175,6 +177,14 @@ fn wrap(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether a line ends in a URL and the words before it fit the width.
+fn ends_in_url(line: &str) -> bool {
+    let line = line.trim_end();
+    line.rsplit_once(' ').is_some_and(|(before, last)| {
+        last.contains("://") && before.chars().count() < TEXT_WIDTH && !before.contains("://")
+    })
 }
 
 /// Whether a line is a link's numbered reference: `[1]: https://…`.
@@ -197,5 +207,10 @@ mod tests {
             assert!(line.starts_with("  ") || line == "short", "{line:?}");
         }
         assert!(text.contains(&url));
+        // A label and its URL stay together; words after a URL still wrap.
+        let read = format!("Read it: {url}");
+        assert_eq!(wrap(&read), format!("{read}\n"));
+        let words_after = format!("{url} {}", "word ".repeat(20));
+        assert!(wrap(&words_after).lines().count() > 1);
     }
 }

@@ -232,9 +232,6 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         Some(key) => (date_at(site, split, key)?, key_line(split, key)),
         None => (published, date_line),
     };
-    // A date no feed can write is this post's error, never a panic in an output.
-    writable(published).map_err(|message| (date_line, message))?;
-    writable(updated).map_err(|message| (updated_line, message))?;
     let (published, updated) = if facts.is_none() {
         (
             published.with_timezone(&site.tz).fixed_offset(),
@@ -243,6 +240,10 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
     } else {
         (published, updated)
     };
+    // A date no feed can write (as it will be written: in the site's zone for herald's own
+    // posts) is this post's error, never a panic in an output.
+    writable(published).map_err(|message| (date_line, message))?;
+    writable(updated).map_err(|message| (updated_line, message))?;
 
     let categories = strings(front.get("categories"))
         .into_iter()
