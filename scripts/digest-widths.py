@@ -3,7 +3,10 @@
 of each shared corpus, and one fixture week, and reports how wide each lays out in headless
 Chromium at 375 px, with its styles and with <style> removed, every image made 1,200 px wide.
 
-usage: scripts/digest-widths.py [--corpus ../shared/corpus] [--herald target/release/herald]
+usage: scripts/digest-widths.py --corpus DIR [--herald target/release/herald]
+
+DIR holds the blogs to measure (each a site, or a folder of posts with its herald config in
+tests/fixtures/<name>.toml). The fixture week is always measured: it is in the repository.
 
 Prints a table (corpus, weeks, widest with styles, widest without) and exits 1 if any page
 is wider than 375 px. Needs chromium (apt-get install chromium).
@@ -47,7 +50,7 @@ def measure(files):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
+    parser.add_argument("--corpus", required=True)
     parser.add_argument("--herald", default=os.path.join(ROOT, "target", "release", "herald"))
     options = parser.parse_args()
     sites = [("fixture: rich week", ["--config", os.path.join(ROOT, "tests/fixtures/rich/config.toml")], ["2024-W10"])]

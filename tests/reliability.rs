@@ -75,21 +75,10 @@ fn a_fifo_named_like_a_post_or_a_config_file_is_skipped_never_opened() {
     );
     assert_eq!(stdout(&out), "1 posts, 0 errors, 1 warnings\n");
 
-    // A Zola site whose config.toml and a section's _index.md are FIFOs.
-    let zola = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(zola.path().join("content/blog")).unwrap();
-    std::fs::write(
-        zola.path().join("content/blog/a.md"),
-        "+++\ntitle = \"A\"\ndate = 2020-09-01\n+++\nHello\n",
-    )
-    .unwrap();
+    // A Zola site whose herald.toml and a section's _index.md are FIFOs.
+    let zola = zola_site(None);
     mkfifo(&zola.path().join("content/blog/_index.md"));
     mkfifo(&zola.path().join("herald.toml"));
-    std::fs::write(
-        zola.path().join("config.toml"),
-        "base_url = \"https://example.org\"\ntitle = \"x\"\n",
-    )
-    .unwrap();
     let out = herald(zola.path(), &["--site", ".", "check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -103,26 +92,31 @@ fn a_fifo_named_like_a_post_or_a_config_file_is_skipped_never_opened() {
     assert_eq!(stdout(&out), "1 posts, 0 errors, 1 warnings\n");
 }
 
-#[test]
-fn a_zola_site_with_symlinks_to_itself_is_read_once_and_ends() {
+/// A Zola site with one post in `content/blog`, and that section's `_index.md` if given.
+fn zola_site(index: Option<&str>) -> tempfile::TempDir {
     let zola = tempfile::tempdir().unwrap();
-    let content = zola.path().join("content");
-    std::fs::create_dir_all(content.join("blog")).unwrap();
+    let blog = zola.path().join("content/blog");
+    std::fs::create_dir_all(&blog).unwrap();
     std::fs::write(
         zola.path().join("config.toml"),
         "base_url = \"https://example.org\"\ntitle = \"x\"\n",
     )
     .unwrap();
     std::fs::write(
-        content.join("blog/_index.md"),
-        "+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\n",
-    )
-    .unwrap();
-    std::fs::write(
-        content.join("blog/a.md"),
+        blog.join("a.md"),
         "+++\ntitle = \"A\"\ndate = 2020-09-01\n+++\nHello\n",
     )
     .unwrap();
+    if let Some(index) = index {
+        std::fs::write(blog.join("_index.md"), index).unwrap();
+    }
+    zola
+}
+
+#[test]
+fn a_zola_site_with_symlinks_to_itself_is_read_once_and_ends() {
+    let zola = zola_site(Some("+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\n"));
+    let content = zola.path().join("content");
     for (link, to) in [
         ("l1", "."),
         ("l2", "."),
