@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use herald::app::{Herald, Options, Report, SendOptions, WeekArg};
+use herald::app::{Herald, Options, PeriodArg, Report, SendOptions};
 
 /// herald's own configuration file, when `--config` does not name one.
 const DEFAULT_CONFIG: &str = "config.toml";
@@ -65,28 +65,37 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Render one week's digest email into HTML, text and .eml files.
+    /// Render one period's digest emails into HTML, text and .eml files.
     Digest {
-        /// The week: an ISO week like 2020-W36, `last` (the last complete week) or `current`.
-        #[arg(long, default_value = "last")]
-        week: WeekArg,
+        /// The period: an ISO week like 2020-W36, a month like 2020-09, a day like
+        /// 2020-09-04, `last` (the last complete one) or `current`.
+        #[arg(long = "week", visible_alias = "period", default_value = "last")]
+        period: PeriodArg,
+        /// Only this digest (`main` is `[digest]`; others by their `[[digests]]` name).
+        #[arg(long)]
+        digest: Option<String>,
         /// Output directory (default: `[digest] out_dir`).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Send the digest: one week, or every unsent week since the last one sent (catch-up).
+    /// Send the digests: one period, or every unsent period since the last one sent
+    /// (catch-up).
     Send {
-        /// One week (2020-W36, last, current); without it, catch up on what is due.
+        /// One period (2020-W36, 2020-09, 2020-09-04, last, current); without it, catch up
+        /// on what is due.
+        #[arg(long = "week", visible_alias = "period")]
+        period: Option<PeriodArg>,
+        /// Only this digest (`main` is `[digest]`; others by their `[[digests]]` name).
         #[arg(long)]
-        week: Option<WeekArg>,
+        digest: Option<String>,
         /// Render and report what would be sent; connect nowhere, record nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Send even if the journal says the week was already sent.
+        /// Send even if the journal says the period was already sent.
         #[arg(long)]
         force: bool,
-        /// Send the week's digest (default: last) to this one address only, with [TEST]
-        /// before the subject; the journal is not touched.
+        /// Send the period's digests (default: last) to this one address only, with
+        /// [TEST] before the subject; the journal is not touched.
         #[arg(long, value_name = "ADDRESS")]
         test_to: Option<lettre::message::Mailbox>,
     },
@@ -158,15 +167,21 @@ fn command(cli: &Cli, herald: &Herald, env: &dyn Fn(&str) -> Option<String>) -> 
             Ok(report)
         }
         Command::Build { out } => herald.build(out.as_deref()),
-        Command::Digest { week, out } => herald.digest(week, out.as_deref()),
+        Command::Digest {
+            period,
+            digest,
+            out,
+        } => herald.digest(period, digest.as_deref(), out.as_deref()),
         Command::Send {
-            week,
+            period,
+            digest,
             dry_run,
             force,
             test_to,
         } => {
             let options = SendOptions {
-                week: week.clone(),
+                period: period.clone(),
+                digest: digest.clone(),
                 dry_run: *dry_run,
                 force: *force,
                 test_to: test_to.clone(),

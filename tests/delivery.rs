@@ -1263,3 +1263,298 @@ fn deliveries_are_reported_when_the_archive_cannot_be_written() {
     assert!(!stderr(&out).is_empty());
     assert_eq!(state_of(site.path(), "2020-W36").as_deref(), Some("sent"));
 }
+
+/// The shipped site with its own copy of the posts, the release posts tagged `release`, a
+/// DKIM key, and a second digest: the releases of each month to another list.
+fn two_digest_site(server: &Server) -> tempfile::TempDir {
+    let site = site(server.port, &server.ca(), "");
+    let posts = site.path().join("posts");
+    std::fs::create_dir(&posts).unwrap();
+    for entry in std::fs::read_dir(root().join("posts")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.contains("-release-") {
+            text = text.replacen("---\n", "---\ntags: [Release]\n", 1);
+        }
+        std::fs::write(posts.join(name), text).unwrap();
+    }
+    dkim_key("rsa", site.path());
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(
+            &format!("posts_dir = {:?}", root().join("posts").to_str().unwrap()),
+            "posts_dir = \"posts\"",
+        )
+        .replace(
+            "list_unsubscribe = [",
+            "list_unsubscribe = [\"https://flink.apache.org/unsubscribe\", ",
+        );
+    std::fs::write(
+        &config,
+        format!(
+            r#"{text}
+[dkim]
+domain = "flink.apache.org"
+selector = "herald2020"
+private_key_file = "private.pem"
+
+[[digests]]
+name = "releases"
+to = "Flink announcements <announce@flink.apache.org>"
+schedule = "monthly"
+tags = ["release"]
+list_id = "<announce.flink.apache.org>"
+list_unsubscribe = ["https://flink.apache.org/announce/unsubscribe", "mailto:announce-unsubscribe@flink.apache.org"]
+"#
+        ),
+    )
+    .unwrap();
+    site
+}
+
+/// A message's header line `name: …`.
+fn header(message: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(message).unwrap();
+    let (head, _) = text
+        .split_once("\r\n\r\n")
+        .or(text.split_once("\n\n"))
+        .unwrap();
+    // Unfold continuation lines first.
+    let head = head.replace("\r\n ", " ").replace("\n ", " ");
+    head.lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+        })
+        .unwrap_or_else(|| panic!("no {name} header in {}", message.display()))
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn two_digests_each_go_once_on_their_own_schedule_to_their_own_list() {
+    let server = Server::start("ok");
+    let site = two_digest_site(&server);
+    let dir = site.path();
+
+    // Monday 7 September: the week 2020-W36 and the month of August are complete.
+    let first = send(dir, &["--now", "2020-09-07T09:00:00Z", "run"]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let printed = stdout(&first);
+    assert!(
+        printed.contains("2020-W36: sent 2 posts to community@flink.apache.org"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "releases:2020-08: sent 1 post to Flink announcements <announce@flink.apache.org>"
+        ),
+        "{printed}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 2, "{printed}");
+    let by_id = |id: &str| {
+        received
+            .iter()
+            .find(|m| header(m, "Message-ID") == format!("Message-ID: {id}"))
+            .unwrap_or_else(|| panic!("no message {id}: {:?}", server.message_ids()))
+            .clone()
+    };
+    let weekly = by_id("<2020-W36.digest@flink.apache.org>");
+    let monthly = by_id("<releases.2020-08.digest@flink.apache.org>");
+    assert_eq!(header(&weekly, "To"), "To: community@flink.apache.org");
+    assert_eq!(
+        header(&monthly, "To"),
+        "To: \"Flink announcements\" <announce@flink.apache.org>"
+    );
+    assert_eq!(
+        header(&monthly, "List-Id"),
+        "List-Id: <announce.flink.apache.org>"
+    );
+    assert_eq!(
+        header(&monthly, "Subject"),
+        "Subject: Apache Flink Blog monthly digest: August 2020"
+    );
+    let monthly_text = std::fs::read_to_string(&monthly).unwrap();
+    assert!(monthly_text.contains("Apache Flink 1.10.2 Released"));
+    // Only the release: August's other four posts are not in it.
+    for other in [
+        "Stateful Functions",
+        "Docker",
+        "Pandas",
+        "External Resource",
+    ] {
+        assert!(
+            !monthly_text.contains(other),
+            "{other} is in the releases digest"
+        );
+    }
+    assert!(monthly_text.contains("announce/unsubscribe"));
+    assert!(!monthly_text.contains("community-unsubscribe"));
+
+    // Each verifies with DKIM and scores at most 0.
+    for message in [&weekly, &monthly] {
+        let verdict = dkim_verdict(message, dir, "rsa");
+        assert_eq!(
+            verdict["verified"],
+            true,
+            "{}: {verdict}",
+            message.display()
+        );
+        let (score, details) = common::spam_score(&std::fs::read(message).unwrap());
+        assert!(
+            score <= 0.0,
+            "{}: score {score}:{details}",
+            message.display()
+        );
+    }
+
+    // Each has its own journal record and its own archive.
+    let records: Vec<(String, String)> = journal(dir).unwrap()["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["week"].as_str().unwrap().into(),
+                r["state"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut keys: Vec<&str> = records.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort();
+    assert_eq!(keys, ["2020-W36", "releases:2020-08"]);
+    assert!(records.iter().all(|(_, state)| state == "sent"));
+    let public = dir.join("public/digests");
+    assert!(public.join("2020-W36/index.html").is_file());
+    assert!(public.join("releases/2020-08/index.html").is_file());
+    assert!(!public.join("2020-08").exists());
+    for feed in [public.join("atom.xml"), public.join("releases/atom.xml")] {
+        let bytes = std::fs::read(&feed).unwrap();
+        assert_eq!(
+            herald::feed::lint::atom(&bytes[..]),
+            vec![],
+            "{}",
+            feed.display()
+        );
+    }
+    let releases_feed = std::fs::read_to_string(public.join("releases/atom.xml")).unwrap();
+    assert!(releases_feed.contains("every monthly releases digest"));
+    assert!(!releases_feed.contains("2020-W36"));
+
+    // A second run sends nothing.
+    let again = send(dir, &["--now", "2020-09-07T10:00:00Z", "run"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(server.received().len(), 2, "{}", stdout(&again));
+    let printed = stdout(&again);
+    assert!(printed.contains("nothing due for the digest"), "{printed}");
+    assert!(
+        printed.contains("nothing due for the releases digest"),
+        "{printed}"
+    );
+
+    // A week later the weekly digest is due again (an empty week), the monthly one is not.
+    let later = send(dir, &["--now", "2020-09-14T09:00:00Z", "run"]);
+    assert_eq!(code(&later), 0, "{}", stderr(&later));
+    assert!(stdout(&later).contains("no posts in 2020-W37: nothing to send"));
+    assert_eq!(server.received().len(), 2);
+
+    // On 1 October September's releases go, with the weeks since.
+    let october = send(dir, &["--now", "2020-10-01T09:00:00Z", "run"]);
+    assert_eq!(code(&october), 0, "{}", stderr(&october));
+    let printed = stdout(&october);
+    assert!(printed.contains("2020-W38: sent 1 post"), "{printed}");
+    assert!(
+        printed.contains("releases:2020-09: sent 2 posts"),
+        "{printed}"
+    );
+    let ids = server.message_ids();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert_eq!(
+        ids.iter()
+            .filter(|i| i.contains("releases.2020-09"))
+            .count(),
+        1
+    );
+    let again = send(dir, &["--now", "2020-10-01T10:00:00Z", "run"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(server.message_ids().len(), 4);
+}
+
+#[test]
+fn one_digest_is_sent_or_tested_by_name_and_a_period_must_fit_its_schedule() {
+    let server = Server::start("ok");
+    let site = two_digest_site(&server);
+    let dir = site.path();
+    let now = "2020-10-01T09:00:00Z";
+    // A week is not a month: the releases digest refuses it by name, and is skipped
+    // when every digest is meant.
+    let wrong = send(
+        dir,
+        &[
+            "--now", now, "send", "--digest", "releases", "--week", "2020-W38",
+        ],
+    );
+    assert_eq!(code(&wrong), 1);
+    assert!(
+        stderr(&wrong).contains("is a week, and this digest is monthly: give a month like 2020-09"),
+        "{}",
+        stderr(&wrong)
+    );
+    let nobody = send(dir, &["--now", now, "send", "--digest", "nope"]);
+    assert_eq!(code(&nobody), 1);
+    assert!(
+        stderr(&nobody).contains("there is no digest named \"nope\": the site has main, releases"),
+        "{}",
+        stderr(&nobody)
+    );
+    assert_eq!(server.received().len(), 0);
+
+    let one = send(
+        dir,
+        &[
+            "--now", now, "send", "--digest", "releases", "--period", "2020-09",
+        ],
+    );
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    assert_eq!(
+        server.message_ids(),
+        ["Message-ID: <releases.2020-09.digest@flink.apache.org>"]
+    );
+
+    // A test of every digest's last period: one message each, neither recorded.
+    let before = recorded(dir);
+    let test = send(
+        dir,
+        &[
+            "--now",
+            "2020-09-21T09:00:00Z",
+            "send",
+            "--test-to",
+            "me@example.org",
+        ],
+    );
+    assert_eq!(code(&test), 0, "{}", stderr(&test));
+    assert_eq!(recorded(dir), before);
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let subjects: Vec<String> = received[1..].iter().map(|m| header(m, "Subject")).collect();
+    assert!(
+        subjects.iter().all(|s| s.starts_with("Subject: [TEST] ")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("monthly digest: August 2020")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("weekly digest: ") && s.ends_with(" September 2020")),
+        "{subjects:?}"
+    );
+}

@@ -357,27 +357,7 @@ fn summaries_are_shortened_before_any_post_is_dropped() {
 fn spamassassin_scores_the_digest_at_or_below_zero() {
     let (out, _) = digest(&root(), &[], "2020-W36");
     let eml = std::fs::read(out.path().join("digest-2020-W36.eml")).unwrap();
-    let mut child = std::process::Command::new("spamassassin")
-        .args(["-L", "-t"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spamassassin from Debian (./scripts/test installs it)");
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &eml).unwrap();
-    let report = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
-    let details = report
-        .split_once("Content analysis details:")
-        .expect("a SpamAssassin report")
-        .1;
-    let score: f64 = details
-        .trim_start()
-        .trim_start_matches('(')
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (score, details) = common::spam_score(&eml);
     assert!(score <= 0.0, "score {score}:{details}");
     for rule in [
         "HTML_FONT_LOW_CONTRAST",

@@ -279,3 +279,37 @@ fn digest_with_a_broken_post_exits_1_and_still_sends_the_good_ones() {
     let text = std::fs::read_to_string(site.path().join("out/digest-2020-W36.txt")).unwrap();
     assert!(text.contains("Good"), "{text}");
 }
+
+#[test]
+fn bad_digests_are_reported_on_their_lines() {
+    let site = site_with(&[("2020-09-01-good.md", GOOD)]);
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // The tables start on lines 8, 12 and 17.
+    let more = "\n[[digests]]\nname = \"Releases\"\nto = \"announce@example.org\"\n\n[[digests]]\nname = \"dev\"\nto = \"not an address\"\nschedule = \"monthly\"\n\n[[digests]]\nname = \"dev\"\nto = \"dev@example.org\"\nlist_archive = \"ftp://example.org\"\narchive_dir = \"digests/dev\"\n";
+    std::fs::write(&config, format!("{text}{more}")).unwrap();
+    let out = herald(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "config.toml:9: error: [[digests]] name \"Releases\" must be lower-case letters, digits and `-`, starting with a letter: it names the digest's journal records, archive folder and Message-IDs",
+            "config.toml:14: error: [[digests]] #2 to \"not an address\" is not an email address: Invalid input",
+            "config.toml:18: error: [[digests]] name \"dev\" is used twice: give each digest its own",
+            "config.toml:20: error: [[digests]] #3 list_archive \"ftp://example.org\" is not an absolute https or http URL",
+        ],
+        "{err}"
+    );
+    // An unknown key in a [[digests]] table is named on its line too.
+    let typo = format!(
+        "{text}\n[[digests]]\nname = \"dev\"\nto = \"dev@example.org\"\nshedule = \"monthly\"\n"
+    );
+    std::fs::write(&config, typo).unwrap();
+    let err = stderr(&herald(site.path(), &["check"]));
+    assert!(
+        err.starts_with("config.toml:11: error: unknown field `shedule`"),
+        "{err}"
+    );
+}

@@ -4,7 +4,7 @@
 mod common;
 
 use herald::app::{Herald, Options};
-use herald::digest::{Digest, WeekArg};
+use herald::digest::{Digest, PeriodArg};
 
 fn flink(now: &str) -> Herald {
     let dir = tempfile::tempdir().unwrap();
@@ -59,7 +59,7 @@ fn rendering_only_the_weeks_posts_changes_no_digest() {
     let herald = flink("2022-07-20T00:00:00Z");
     let out = tempfile::tempdir().unwrap();
     let report = herald
-        .digest(&WeekArg::iso(2022, 28).unwrap(), Some(out.path()))
+        .digest(&PeriodArg::iso(2022, 28).unwrap(), None, Some(out.path()))
         .unwrap();
     assert!(
         report.lines[0].starts_with("2022-W28: 3 posts:"),
@@ -69,13 +69,16 @@ fn rendering_only_the_weeks_posts_changes_no_digest() {
     let fast = std::fs::read(out.path().join("digest-2022-W28.eml")).unwrap();
 
     let (every_entry, _) = herald.entries();
-    let week = herald.week(&WeekArg::iso(2022, 28).unwrap());
+    let spec = &herald.site.digests[0];
+    let week = herald
+        .period(spec, &PeriodArg::iso(2022, 28).unwrap())
+        .unwrap();
     let in_week: Vec<_> = every_entry
         .into_iter()
         .filter(|e| week.contains(e.published))
         .collect();
     let now = "2022-07-20T00:00:00Z".parse().unwrap();
-    let slow = Digest::render(&herald.site, week, &in_week, now).unwrap();
+    let slow = Digest::render(&herald.site, spec, week, &in_week, now).unwrap();
     assert_eq!(slow.posts, 3);
     assert!(fast == slow.message.formatted(), "the .eml files differ");
 }

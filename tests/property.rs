@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use herald::app::{Herald, Options, WeekArg};
+use herald::app::{Herald, Options, PeriodArg};
 use herald::markup::{each_token, Token};
 use proptest::prelude::*;
 
@@ -368,7 +368,7 @@ fn run_case(posts: &[GeneratedPost]) {
     }
     let digest_dir = dir.path().join("digest");
     herald
-        .digest(&WeekArg::iso(2020, 36).unwrap(), Some(&digest_dir))
+        .digest(&PeriodArg::iso(2020, 36).unwrap(), None, Some(&digest_dir))
         .expect("digest runs");
     let eml = digest_dir.join("digest-2020-W36.eml");
     if eml.exists() {

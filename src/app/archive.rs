@@ -1,6 +1,7 @@
-//! The digest archive: every week the journal records as sent, published under the feeds'
-//! output folder at the end of each `send` or `run` that could send. Its Atom feed is linted
-//! like the main feeds; files whose bytes did not change are not rewritten.
+//! The digest archives: for each digest, every period the journal records as sent,
+//! published under the feeds' output folder at the end of each `send` or `run` that could
+//! send. Their Atom feeds are linted like the main feeds; files whose bytes did not change
+//! are not rewritten.
 
 use std::collections::BTreeMap;
 
@@ -9,47 +10,66 @@ use chrono::{DateTime, Utc};
 
 use super::herald::Herald;
 use super::report::Report;
+use crate::config::DigestSpec;
 use crate::deliver::{Journal, State};
 use crate::diag::Diagnostic;
 use crate::digest::archive::{self, Archived};
-use crate::digest::WeekArg;
+use crate::digest::PeriodArg;
 use crate::entry::Entry;
 use crate::feed;
 use crate::fsutil::{commit_all, Staged};
 
 impl Herald {
-    /// Writes the archive of the digests `journal` records as sent (none: nothing is written).
+    /// Writes the archive of each digest that has one, from the periods `journal` records
+    /// as sent (none: nothing is written).
     pub(crate) fn write_archive(&self, journal: &Journal, report: &mut Report) -> Result<()> {
-        let site = &self.site;
-        if !site.config.digest.archive {
-            return Ok(());
+        for spec in self.site.digests.iter().filter(|d| d.enabled_archive()) {
+            self.write_archive_of(spec, journal, report)?;
         }
-        // Each week once, dated by when it first went out.
+        Ok(())
+    }
+
+    fn write_archive_of(
+        &self,
+        spec: &DigestSpec,
+        journal: &Journal,
+        report: &mut Report,
+    ) -> Result<()> {
+        let site = &self.site;
+        // Each period once, dated by when it first went out.
         let mut sent: BTreeMap<&str, DateTime<Utc>> = BTreeMap::new();
         for record in journal.sent.iter().filter(|r| r.state == State::Sent) {
-            let at = sent.entry(&record.week).or_insert(record.sent_at);
-            *at = (*at).min(record.sent_at);
+            if let Some(key) = spec.period_key(&record.week) {
+                let at = sent.entry(key).or_insert(record.sent_at);
+                *at = (*at).min(record.sent_at);
+            }
         }
-        // A post that fails to render was reported when its week was sent.
+        // A post that fails to render was reported when its period was sent.
         let mut scratch = self.report();
-        let weeks: Vec<(_, DateTime<Utc>, Vec<Entry>)> = sent
+        let periods: Vec<(_, DateTime<Utc>, Vec<Entry>)> = sent
             .into_iter()
-            .filter_map(|(key, at)| Some((self.week(&key.parse::<WeekArg>().ok()?), at)))
-            .map(|(week, at)| (week, at, self.render(&self.posts_in(week), &mut scratch)))
+            .filter_map(|(key, at)| {
+                let arg = key.parse::<PeriodArg>().ok()?;
+                Some((self.period(spec, &arg).ok()?, at))
+            })
+            .map(|(period, at)| {
+                let entries = self.render(&self.posts_in(spec, period), &mut scratch);
+                (period, at, entries)
+            })
             .filter(|(_, _, entries)| !entries.is_empty())
             .collect();
-        if weeks.is_empty() {
+        if periods.is_empty() {
             return Ok(());
         }
-        let archived: Vec<Archived<'_>> = weeks
+        let archived: Vec<Archived<'_>> = periods
             .iter()
-            .map(|(week, at, entries)| Archived {
-                week: *week,
+            .map(|(period, at, entries)| Archived {
+                period: *period,
                 sent_at: *at,
                 entries,
             })
             .collect();
-        let files = archive::render(site, &archived)?;
+        let files = archive::render(site, spec, &archived)?;
         let out = site.resolve(&site.config.feeds.out_dir);
         let mut findings = Vec::new();
         for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with("atom.xml")) {

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::report::Report;
 use crate::config::generator::Generated;
-use crate::config::Site;
+use crate::config::{DigestSpec, Site, MAIN_DIGEST as MAIN};
 use crate::diag::{Diagnostic, Severity};
-use crate::digest::{plural, Digest, Week, WeekArg};
+use crate::digest::{plural, Digest, Period, PeriodArg};
 use crate::entry::Entry;
 use crate::feed::{self, Selection, Streamed};
 use crate::post::{self, Filter, Loaded, Post, Renderer};
@@ -156,12 +156,14 @@ impl Herald {
         for (path, f) in feed::lint_all(&self.site, &entries)? {
             diagnostics.push(Diagnostic::error(out_dir.join(path), f.line, f.message));
         }
-        if self.site.config.digest.list_unsubscribe.is_empty() {
-            diagnostics.push(self.site.diagnostic(
-                "digest",
-                crate::diag::Severity::Warning,
-                "no [digest] list_unsubscribe: the digest cannot say how to leave the list, and Gmail and Yahoo want a one-click unsubscribe from bulk senders",
-            ));
+        for spec in self.site.digests.iter().filter(|d| d.config.enabled) {
+            if spec.config.list_unsubscribe.is_empty() {
+                diagnostics.push(self.site.diagnostic(
+                    &spec.key,
+                    crate::diag::Severity::Warning,
+                    format!("no list_unsubscribe for {}: it cannot say how to leave the list, and Gmail and Yahoo want a one-click unsubscribe from bulk senders", spec.title()),
+                ));
+            }
         }
         report.diagnostics = diagnostics;
         let errors = report.errors();
@@ -328,59 +330,140 @@ impl Herald {
         }
     }
 
-    /// The week a command line names, in the site's time zone and week start.
-    pub fn week(&self, week: &WeekArg) -> Week {
-        week.resolve(self.now, self.site.config.digest.week_starts, self.site.tz)
+    /// The period a command line names for `spec`, in the site's time zone; an error when
+    /// it is not one of `spec`'s (a week for a monthly digest).
+    pub fn period(&self, spec: &DigestSpec, arg: &PeriodArg) -> Result<Period, String> {
+        arg.resolve(self.now, spec.cadence(), self.site.tz)
     }
 
-    /// The posts published in `week`, newest first: on a multilingual site, the default
-    /// language's (the other languages are blogs of their own, with their own feeds).
-    pub(crate) fn posts_in(&self, week: Week) -> Vec<&Post> {
-        let default = &self.site.config.rules.languages().default;
+    /// [`Herald::period`], or `None` with what was wrong in `report`: an error when the
+    /// digest was `named` on the command line, else a line saying it is skipped.
+    pub(crate) fn period_or_say(
+        &self,
+        spec: &DigestSpec,
+        arg: &PeriodArg,
+        named: bool,
+        report: &mut Report,
+    ) -> Option<Period> {
+        let message = match self.period(spec, arg) {
+            Ok(period) => return Some(period),
+            Err(message) => format!("{}: {message}", spec.title()),
+        };
+        if named {
+            report
+                .diagnostics
+                .push(self.site.diagnostic(&spec.key, Severity::Error, message));
+        } else {
+            report.lines.push(format!("{message}; skipped"));
+        }
+        None
+    }
+
+    /// The digests a command is about: the one named (`main` is `[digest]`), else every one
+    /// that is enabled; `None`, said in `report`, when no digest has that name.
+    pub(crate) fn digests(
+        &self,
+        name: Option<&str>,
+        report: &mut Report,
+    ) -> Option<Vec<&DigestSpec>> {
+        let all = &self.site.digests;
+        let Some(name) = name else {
+            return Some(all.iter().filter(|d| d.config.enabled).collect());
+        };
+        let named = |d: &&DigestSpec| d.name.as_deref().unwrap_or(MAIN) == name;
+        if let Some(found) = all.iter().find(named) {
+            return Some(vec![found]);
+        }
+        let names: Vec<&str> = all
+            .iter()
+            .map(|d| d.name.as_deref().unwrap_or(MAIN))
+            .collect();
+        report.diagnostics.push(self.site.diagnostic(
+            "digest",
+            Severity::Error,
+            format!(
+                "there is no digest named {name:?}: the site has {}",
+                names.join(", ")
+            ),
+        ));
+        None
+    }
+
+    /// The posts `spec` lists for `period`, newest first. Without `languages` that is the
+    /// default language's (the other languages are blogs of their own, with their own
+    /// feeds).
+    pub(crate) fn posts_in(&self, spec: &DigestSpec, period: Period) -> Vec<&Post> {
         self.loaded
             .posts
             .iter()
-            .filter(|p| week.contains(p.published))
-            .filter(|p| p.lang.is_empty() || p.lang == *default)
+            .filter(|p| period.contains(p.published) && self.lists(spec, p))
             .collect()
     }
 
-    /// The digest of `week` from the posts published in it, rendered now; `None` when no
-    /// post falls in it.
-    pub(crate) fn digest_of(&self, week: Week, report: &mut Report) -> Result<Option<Digest>> {
-        let in_week = self.posts_in(week);
-        if in_week.is_empty() {
+    /// Whether `spec` lists `post` (by its tags, section, blog and language).
+    pub(crate) fn lists(&self, spec: &DigestSpec, post: &Post) -> bool {
+        let default = match self.site.config.rules.languages().default.as_str() {
+            "" => self.site.config.language.as_str(),
+            code => code,
+        };
+        spec.selects(&post.tags, &post.section, &post.blog, &post.lang, default)
+    }
+
+    /// `spec`'s digest of `period` from the posts it lists, rendered now; `None` when it
+    /// lists none.
+    pub(crate) fn digest_of(
+        &self,
+        spec: &DigestSpec,
+        period: Period,
+        report: &mut Report,
+    ) -> Result<Option<Digest>> {
+        let listed = self.posts_in(spec, period);
+        if listed.is_empty() {
             return Ok(None);
         }
-        let entries = self.render(&in_week, report);
-        let digest = Digest::render(&self.site, week, &entries, self.now)?;
+        let entries = self.render(&listed, report);
+        let digest = Digest::render(&self.site, spec, period, &entries, self.now)?;
         report.diagnostics.extend(digest.warnings.iter().cloned());
         Ok(Some(digest))
     }
 
-    /// `digest`: renders one week's digest into `digest-<week>.html`, `.txt` and `.eml` in
-    /// `out` (default `[digest] out_dir`).
-    pub fn digest(&self, week: &WeekArg, out: Option<&Path>) -> Result<Report> {
+    /// `digest`: renders each digest's issue of the period named (the one digest `name`,
+    /// else every enabled one) into `digest-<key>.html`, `.txt` and `.eml` in `out`
+    /// (default `[digest] out_dir`).
+    pub fn digest(
+        &self,
+        arg: &PeriodArg,
+        name: Option<&str>,
+        out: Option<&Path>,
+    ) -> Result<Report> {
         let mut report = self.report();
-        let week = self.week(week);
+        let Some(specs) = self.digests(name, &mut report) else {
+            return Ok(report);
+        };
         let out = out.map_or_else(
             || self.site.resolve(&self.site.config.digest.out_dir),
             Path::to_path_buf,
         );
-        let Some(digest) = self.digest_of(week, &mut report)? else {
-            report
-                .lines
-                .push(format!("no posts in {week}: nothing to send"));
-            return Ok(report);
-        };
-        let paths = digest.write(&out)?;
-        report.lines.push(format!(
-            "{week}: {}: {}",
-            plural(digest.posts, "post"),
-            digest.subject
-        ));
-        for path in paths {
-            report.lines.push(format!("  wrote {}", path.display()));
+        for spec in specs {
+            let Some(period) = self.period_or_say(spec, arg, name.is_some(), &mut report) else {
+                continue;
+            };
+            let key = spec.journal_key(&period.key());
+            let Some(digest) = self.digest_of(spec, period, &mut report)? else {
+                report
+                    .lines
+                    .push(format!("no posts in {key}: nothing to send"));
+                continue;
+            };
+            let paths = digest.write(&out)?;
+            report.lines.push(format!(
+                "{key}: {}: {}",
+                plural(digest.posts, "post"),
+                digest.subject
+            ));
+            for path in paths {
+                report.lines.push(format!("  wrote {}", path.display()));
+            }
         }
         Ok(report)
     }

@@ -8,8 +8,8 @@ mod init;
 mod report;
 mod send;
 
-/// Which week a command is about, as the command line gives it.
-pub use crate::digest::WeekArg;
+/// Which period a command is about, as the command line gives it.
+pub use crate::digest::PeriodArg;
 pub use herald::{Herald, Options};
 pub use report::Report;
 pub use send::SendOptions;

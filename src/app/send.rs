@@ -1,5 +1,6 @@
-//! `send` and `run`: which weeks are due (catch-up from the journal), the lock that keeps
-//! runs apart, and each due week's digest handed to delivery as a finished message.
+//! `send` and `run`: which periods of which digests are due (catch-up from the journal),
+//! the lock that keeps runs apart, and each due digest handed to delivery as a finished
+//! message.
 
 use std::path::PathBuf;
 
@@ -8,23 +9,27 @@ use chrono::{DateTime, Utc};
 
 use super::herald::Herald;
 use super::report::Report;
+use crate::config::DigestSpec;
 use crate::deliver::{
     self, Failure, FailureKind, Journal, Lock, LockError, Mailer, Outgoing, State,
 };
 use crate::diag::{Diagnostic, Severity};
-use crate::digest::{plural, Week, WeekArg};
+use crate::digest::{plural, Period, PeriodArg};
 use crate::post::Post;
 
 /// What `herald send` was asked to do.
 #[derive(Debug, Clone)]
 pub struct SendOptions {
-    /// One week, or `None` for catch-up: every unsent week since the journal's last one.
-    pub week: Option<WeekArg>,
+    /// One period, or `None` for catch-up: every unsent period since the journal's last.
+    pub period: Option<PeriodArg>,
+    /// One digest by name (`main` is `[digest]`), or `None` for every enabled one.
+    pub digest: Option<String>,
     /// Render and report, connect nowhere, record nothing.
     pub dry_run: bool,
-    /// Send even if the journal says the week was sent.
+    /// Send even if the journal says the period was sent.
     pub force: bool,
-    /// Send the week's digest to this one address only, marked `[TEST]`, journal untouched.
+    /// Send the period's digests to this one address only, marked `[TEST]`, journal
+    /// untouched.
     pub test_to: Option<lettre::message::Mailbox>,
 }
 
@@ -69,7 +74,8 @@ impl Herald {
             }
         }
         let options = SendOptions {
-            week: None,
+            period: None,
+            digest: None,
             dry_run,
             force: false,
             test_to: None,
@@ -129,12 +135,15 @@ fn send_due(
 ) -> Result<()> {
     let site = &herald.site;
     let now = herald.now;
-    // The run's deadline: no session goes past it, and weeks not reached wait for the next.
+    // The run's deadline: no session goes past it, and what is not reached waits.
     let deadline = std::time::Instant::now()
         + std::time::Duration::from_secs(site.config.delivery.run_deadline_secs);
     let delivery = &site.config.delivery;
     let journal_path = site.resolve(&delivery.journal);
     herald.sweep(&[]);
+    let Some(specs) = herald.digests(options.digest.as_deref(), report) else {
+        return Ok(());
+    };
     let mut journal = match Journal::load(&journal_path) {
         Ok(journal) => journal,
         Err(diagnostic) => {
@@ -143,45 +152,44 @@ fn send_due(
         }
     };
     let posts = herald.posts();
-    report
-        .diagnostics
-        .extend(missed_posts(herald, posts, &journal));
-
     let resend = site.config.delivery.resend_in_doubt;
-    let weeks = match &options.week {
-        Some(week) => vec![herald.week(week)],
-        None => {
-            let mut weeks = due_weeks(herald, posts, &journal, now, report);
-            // Deliveries whose outcome is unknown go again (same Message-ID), oldest first.
-            for record in journal.in_doubt() {
-                if let Some(week) = record.week.parse::<WeekArg>().ok().map(|w| herald.week(&w)) {
-                    if !weeks.contains(&week) {
-                        weeks.push(week);
-                    }
-                }
+    // Every digest's periods, each digest's oldest first.
+    let mut plan: Vec<(&DigestSpec, Period)> = Vec::new();
+    for spec in specs {
+        report
+            .diagnostics
+            .extend(missed_posts(herald, spec, posts, &journal));
+        let periods = match &options.period {
+            Some(arg) => {
+                let named = options.digest.is_some();
+                let Some(period) = herald.period_or_say(spec, arg, named, report) else {
+                    continue;
+                };
+                vec![period]
             }
-            weeks.sort_by_key(Week::key);
-            weeks
+            None => due_periods(herald, spec, posts, &journal, now, report),
+        };
+        if periods.is_empty() {
+            if let Some(sent) = journal
+                .sent
+                .iter()
+                .filter(|s| s.state == State::Sent && spec.period_key(&s.week).is_some())
+                .max_by(|a, b| a.week.cmp(&b.week))
+            {
+                report.lines.push(format!(
+                    "nothing due for {}: the last, {}, was sent on {}",
+                    spec.title(),
+                    sent.week,
+                    sent.sent_at.to_rfc3339()
+                ));
+            }
         }
-    };
-    if weeks.is_empty() {
-        if let Some(sent) = journal
-            .sent
-            .iter()
-            .filter(|s| s.state == State::Sent)
-            .max_by(|a, b| a.week.cmp(&b.week))
-        {
-            report.lines.push(format!(
-                "nothing due: the last digest, {}, was sent on {}",
-                sent.week,
-                sent.sent_at.to_rfc3339()
-            ));
-        }
+        plan.extend(periods.into_iter().map(|period| (spec, period)));
     }
     let mut mailer: Option<Mailer> = None;
-    let to = &site.config.digest.to;
-    for week in weeks {
-        let key = week.key();
+    for (spec, period) in plan {
+        let key = spec.journal_key(&period.key());
+        let to = &spec.to;
         if let Some(sent) = journal.get(&key).filter(|_| !options.force) {
             report.lines.push(format!(
                 "{key} was already sent on {} (Message-ID {}); use --force to send it again",
@@ -190,8 +198,9 @@ fn send_due(
             ));
             continue;
         }
+        let again = again(spec, &period);
         if let Some(doubt) = journal.latest(&key).filter(|r| r.state != State::Sent) {
-            // One automatic resend; a second doubt waits for the operator, and the weeks
+            // One automatic resend; a second doubt waits for the operator, and the periods
             // after it go on. Only answers that never came count: a run killed mid-send
             // (`sending` left behind) says nothing about the relay.
             let doubts = journal
@@ -204,7 +213,7 @@ fn send_due(
                     "delivery.resend_in_doubt",
                     Severity::Error,
                     format!(
-                        "the {key} digest ({}) is still in doubt after it was sent again on {}: it is not sent a third time; check the list, then send it with `herald send --week {key} --force` if it did not arrive",
+                        "{key} ({}) is still in doubt after it was sent again on {}: it is not sent a third time; check the list, then send it with `{again}` if it did not arrive",
                         doubt.message_id,
                         doubt.sent_at.to_rfc3339()
                     ),
@@ -216,7 +225,7 @@ fn send_due(
                     "delivery.resend_in_doubt",
                     Severity::Error,
                     format!(
-                        "the {key} digest ({}) is in doubt: it was sent on {} and no answer came; resend_in_doubt = false, so it is not sent again: check the list, then send it with `herald send --week {key} --force` if it did not arrive",
+                        "{key} ({}) is in doubt: it was sent on {} and no answer came; resend_in_doubt = false, so it is not sent again: check the list, then send it with `{again}` if it did not arrive",
                         doubt.message_id,
                         doubt.sent_at.to_rfc3339()
                     ),
@@ -241,8 +250,8 @@ fn send_due(
             report.temporary = true;
             break;
         }
-        // Only now render: a week already sent needs no digest.
-        let Some(digest) = herald.digest_of(week, report)? else {
+        // Only now render: a period already sent needs no digest.
+        let Some(digest) = herald.digest_of(spec, period, report)? else {
             report
                 .lines
                 .push(format!("no posts in {key}: nothing to send"));
@@ -256,17 +265,9 @@ fn send_due(
             ));
             continue;
         }
-        let mailer = match &mut mailer {
-            Some(mailer) => mailer,
-            None => mailer.insert(Mailer::new(
-                site.config.smtp.as_ref(),
-                delivery,
-                site.resolve(&delivery.outbox_dir),
-                env,
-            )?),
-        };
+        let mailer = connect(herald, &mut mailer, env)?;
         let outgoing = Outgoing {
-            week: &key,
+            key: &key,
             message: &digest.message,
             message_id: &digest.message_id,
             entry_ids: &digest.entry_ids,
@@ -297,7 +298,7 @@ fn send_due(
                     .diagnostics
                     .push(site.diagnostic(setting, Severity::Error, message));
                 report.temporary |= error.temporary();
-                // A week in doubt holds no other: its bytes left, the relay is up.
+                // A period in doubt holds no other: its bytes left, the relay is up.
                 if error.kind != FailureKind::InDoubt {
                     break;
                 }
@@ -319,7 +320,38 @@ fn send_due(
     Ok(())
 }
 
-/// `--test-to`: the week's digest to one address, marked `[TEST]`; no lock, no journal.
+/// The run's mailer, made when the first message is ready.
+fn connect<'m>(
+    herald: &Herald,
+    mailer: &'m mut Option<Mailer>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<&'m mut Mailer> {
+    let site = &herald.site;
+    let delivery = &site.config.delivery;
+    Ok(match mailer {
+        Some(mailer) => mailer,
+        None => mailer.insert(Mailer::new(
+            site.config.smtp.as_ref(),
+            delivery,
+            site.resolve(&delivery.outbox_dir),
+            env,
+        )?),
+    })
+}
+
+/// The command that sends `spec`'s `period` again by hand.
+fn again(spec: &DigestSpec, period: &Period) -> String {
+    match &spec.name {
+        None => format!("herald send --week {} --force", period.key()),
+        Some(name) => format!(
+            "herald send --digest {name} --week {} --force",
+            period.key()
+        ),
+    }
+}
+
+/// `--test-to`: each digest's issue of the period (default: last) to one address, marked
+/// `[TEST]`; no lock, no journal.
 fn send_test(
     herald: &Herald,
     options: &SendOptions,
@@ -328,108 +360,148 @@ fn send_test(
 ) -> Result<Report> {
     let site = &herald.site;
     let mut report = Report::default();
-    let week = herald.week(options.week.as_ref().unwrap_or(&WeekArg::Last));
-    let Some(digest) = herald.digest_of(week, &mut report)? else {
-        report
-            .lines
-            .push(format!("no posts in {week}: nothing to send"));
+    let Some(specs) = herald.digests(options.digest.as_deref(), &mut report) else {
         return Ok(report);
     };
-    let message = digest.test_message(site, to, herald.now)?;
-    if options.dry_run {
-        report
-            .lines
-            .push(format!("dry run: would send a test of {week} to {to}"));
-        return Ok(report);
-    }
     let delivery = &site.config.delivery;
-    let mailer = Mailer::new(
-        site.config.smtp.as_ref(),
-        delivery,
-        site.resolve(&delivery.outbox_dir),
-        env,
-    )?;
-    let deadline =
-        std::time::Instant::now() + std::time::Duration::from_secs(delivery.run_deadline_secs);
-    match mailer.send(
-        &message,
-        &format!("a test of the {week} digest"),
-        deadline,
-        &mut |_| Ok(()),
-    ) {
-        Ok(()) => report.lines.push(format!(
-            "{week}: sent a test ({}) to {to} via {mailer}; the journal is unchanged",
-            plural(digest.posts, "post")
-        )),
-        Err(error) => {
-            report.diagnostics.push(site.diagnostic(
-                "smtp",
-                Severity::Error,
-                error.message.clone(),
-            ));
-            report.temporary = error.temporary();
+    let mut mailer: Option<Mailer> = None;
+    for spec in specs {
+        let arg = options.period.as_ref().unwrap_or(&PeriodArg::Last);
+        let named = options.digest.is_some();
+        let Some(period) = herald.period_or_say(spec, arg, named, &mut report) else {
+            continue;
+        };
+        let key = spec.journal_key(&period.key());
+        let Some(digest) = herald.digest_of(spec, period, &mut report)? else {
+            report
+                .lines
+                .push(format!("no posts in {key}: nothing to send"));
+            continue;
+        };
+        let message = digest.test_message(site, spec, to, herald.now)?;
+        if options.dry_run {
+            report
+                .lines
+                .push(format!("dry run: would send a test of {key} to {to}"));
+            continue;
+        }
+        let mailer = connect(herald, &mut mailer, env)?;
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_secs(delivery.run_deadline_secs);
+        match mailer.send(&message, &format!("a test of {key}"), deadline, &mut |_| {
+            Ok(())
+        }) {
+            Ok(()) => report.lines.push(format!(
+                "{key}: sent a test ({}) to {to} via {mailer}; the journal is unchanged",
+                plural(digest.posts, "post")
+            )),
+            Err(error) => {
+                report.diagnostics.push(site.diagnostic(
+                    "smtp",
+                    Severity::Error,
+                    error.message.clone(),
+                ));
+                report.temporary = error.temporary();
+                break;
+            }
         }
     }
     Ok(report)
 }
 
-/// Catch-up: the weeks after the journal's last one up to the last complete week, at most
-/// `catch_up_weeks` of them; older missed weeks with posts are reported, not sent. With an
-/// empty journal only the last complete week is due, so adopting herald on an old blog does
-/// not mail its history.
-fn due_weeks(
+/// Catch-up for one digest: the periods after its journal's last one up to the last
+/// complete period, at most `catch_up_weeks` of them, then any in doubt; older missed
+/// periods with posts are reported, not sent. With no record of it, only the last complete
+/// period is due, so adopting herald on an old blog does not mail its history.
+fn due_periods(
     herald: &Herald,
+    spec: &DigestSpec,
     posts: &[Post],
     journal: &Journal,
     now: DateTime<Utc>,
     report: &mut Report,
-) -> Vec<Week> {
+) -> Vec<Period> {
     let site = &herald.site;
-    let starts = site.config.digest.week_starts;
-    let last = WeekArg::Last.resolve(now, starts, site.tz);
-    let Some(last_sent) = journal.last_week() else {
-        return vec![last];
-    };
-    let mut weeks = Vec::new();
-    let mut week = last;
-    while week.key().as_str() > last_sent {
-        weeks.push(week);
-        week = week.previous(starts, site.tz);
+    let last = Period::containing(now, spec.cadence(), site.tz).previous(site.tz);
+    let last_sent = journal
+        .sent
+        .iter()
+        .filter(|s| s.state == State::Sent)
+        .filter_map(|s| spec.period_key(&s.week))
+        .max();
+    let mut periods = Vec::new();
+    match last_sent {
+        None => periods.push(last),
+        Some(last_sent) => {
+            let mut period = last;
+            while period.key().as_str() > last_sent {
+                periods.push(period);
+                period = period.previous(site.tz);
+            }
+            periods.reverse();
+        }
     }
-    weeks.reverse();
     let keep = site.config.delivery.catch_up_weeks as usize;
-    let older = weeks.len().saturating_sub(keep);
-    for missed in weeks.drain(..older) {
+    let older = periods.len().saturating_sub(keep);
+    for missed in periods.drain(..older) {
         if posts.iter().any(|p| missed.contains(p.published)) {
+            let key = spec.journal_key(&missed.key());
             report.diagnostics.push(site.diagnostic(
                 "delivery.catch_up_weeks",
                 Severity::Warning,
                 format!(
-                    "the {} digest was missed and is more than catch_up_weeks ({keep}) old: not sent; send it with `herald send --week {}`",
-                    missed.key(),
-                    missed.key()
+                    "{key} was missed and is more than catch_up_weeks ({keep}) periods old: not sent; send it with `{}`",
+                    again(spec, &missed).trim_end_matches(" --force")
                 ),
             ));
         }
     }
-    weeks
+    // Deliveries whose outcome is unknown go again (same Message-ID), oldest first.
+    for record in journal.in_doubt() {
+        let Some(key) = spec.period_key(&record.week) else {
+            continue;
+        };
+        match key
+            .parse::<PeriodArg>()
+            .and_then(|arg| herald.period(spec, &arg))
+        {
+            Ok(period) if !periods.contains(&period) => periods.push(period),
+            Ok(_) => {}
+            Err(message) => report.diagnostics.push(site.diagnostic(
+                &spec.key,
+                Severity::Warning,
+                format!(
+                    "the journal holds {} in doubt, which {} cannot send again ({message}): check the list, and send it by hand if it did not arrive",
+                    record.week,
+                    spec.title()
+                ),
+            )),
+        }
+    }
+    periods.sort_by_key(|p| p.start);
+    periods
 }
 
-/// A post published in a week whose digest was already sent, and not listed in it, missed
-/// its digest (it was added or back-dated later): a warning on the line of its date.
-fn missed_posts(herald: &Herald, posts: &[Post], journal: &Journal) -> Vec<Diagnostic> {
+/// A post `spec` lists, published in a period whose digest was already sent without it,
+/// missed its digest (it was added or back-dated later): a warning on the line of its date.
+fn missed_posts(
+    herald: &Herald,
+    spec: &DigestSpec,
+    posts: &[Post],
+    journal: &Journal,
+) -> Vec<Diagnostic> {
     let site = &herald.site;
-    let starts = site.config.digest.week_starts;
     let mut found = Vec::new();
-    for post in posts {
-        let week = Week::containing(post.published.to_utc(), starts, site.tz).key();
-        if let Some(sent) = journal.get(&week) {
+    for post in posts.iter().filter(|p| herald.lists(spec, p)) {
+        let period = Period::containing(post.published.to_utc(), spec.cadence(), site.tz);
+        let key = spec.journal_key(&period.key());
+        if let Some(sent) = journal.get(&key) {
             if !sent.entries.is_empty() && !sent.entries.contains(&post.id) {
                 found.push(Diagnostic::warning(
                     &post.path,
                     post.date_line,
                     format!(
-                        "published in {week}, whose digest was sent on {}: it missed its digest",
+                        "published in {key}, whose digest was sent on {}: it missed its digest",
                         sent.sent_at.to_rfc3339()
                     ),
                 ));

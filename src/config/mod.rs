@@ -23,7 +23,10 @@ use url::Url;
 
 use crate::diag::{Diagnostic, Severity};
 pub use delivery::{DeliveryConfig, Security, SmtpConfig};
-pub use digest::{DigestConfig, WeekStart};
+pub use digest::{
+    Cadence, DigestConfig, DigestEntry, DigestSpec, Schedule, WeekStart, DEFAULT_SUBJECT,
+    MAIN_DIGEST,
+};
 pub use dkim::{DkimAlgorithm, DkimKey, DkimSettings};
 pub use feeds::{ContentMode, FeedConfig, Format};
 pub use generator::Rules;
@@ -68,8 +71,10 @@ pub struct Config {
     pub params: BTreeMap<String, toml::Value>,
     /// `[feeds]`: which feeds are written, and how.
     pub feeds: FeedConfig,
-    /// `[digest]`: the weekly email.
+    /// `[digest]`: the site's digest email, and what every `[[digests]]` takes from it.
     pub digest: DigestConfig,
+    /// `[[digests]]`: more digests, each to a list of its own.
+    pub digests: Vec<DigestEntry>,
     /// `[smtp]`: the server digests are sent through; without it they go to the outbox.
     pub smtp: Option<SmtpConfig>,
     /// `[dkim]`: the key digests are signed with; without it they are not signed.
@@ -111,6 +116,7 @@ impl Default for Config {
             params: BTreeMap::new(),
             feeds: FeedConfig::default(),
             digest: DigestConfig::default(),
+            digests: Vec::new(),
             smtp: None,
             dkim: None,
             delivery: DeliveryConfig::default(),
@@ -179,10 +185,10 @@ pub struct Site {
     pub base_url: Url,
     /// The parsed time zone.
     pub tz: Tz,
-    /// The digest's sender, parsed.
+    /// The digests' sender, parsed.
     pub from: Mailbox,
-    /// The digest's recipient (the list), parsed.
-    pub to: Mailbox,
+    /// Every digest: `[digest]` first, then each of `[[digests]]`, enabled or not.
+    pub digests: Vec<DigestSpec>,
     /// The DKIM key digests are signed with, read and checked at load.
     pub dkim: Option<DkimKey>,
     /// The directory the config file is in; relative paths are resolved against it.
@@ -282,7 +288,7 @@ impl Site {
         path: &Path,
         lines: BTreeMap<String, usize>,
     ) -> Result<Site, Vec<Diagnostic>> {
-        let mut problems: Vec<(&str, String)> = Vec::new();
+        let mut problems: Vec<(String, String)> = Vec::new();
         let base_url = match Url::parse(&config.base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 let mut url = url;
@@ -292,7 +298,7 @@ impl Site {
             }
             _ => {
                 problems.push((
-                    "base_url",
+                    "base_url".into(),
                     format!(
                         "base_url {:?} must be an absolute http(s) URL",
                         config.base_url
@@ -304,7 +310,7 @@ impl Site {
         let tz = config.timezone.parse::<Tz>().ok();
         if tz.is_none() {
             problems.push((
-                "timezone",
+                "timezone".into(),
                 format!(
                     "timezone {:?} is not an IANA time zone name",
                     config.timezone
@@ -313,16 +319,16 @@ impl Site {
         }
         if !config.permalink.starts_with('/') {
             problems.push((
-                "permalink",
+                "permalink".into(),
                 format!("permalink {:?} must start with '/'", config.permalink),
             ));
         }
-        let mailbox = |key: &'static str, value: &str, problems: &mut Vec<(&str, String)>| {
+        let mailbox = |key: &'static str, value: &str, problems: &mut Vec<(String, String)>| {
             value
                 .parse::<Mailbox>()
                 .map_err(|e| {
                     problems.push((
-                        key,
+                        key.into(),
                         format!(
                             "[{} {value:?} is not an email address: {e}",
                             key.replace('.', "] ")
@@ -332,25 +338,27 @@ impl Site {
                 .ok()
         };
         let from = mailbox("digest.from", &config.digest.from, &mut problems);
-        let to = mailbox("digest.to", &config.digest.to, &mut problems);
-        problems.extend(url_problems(&config));
+        let digests = digest_specs(&config, &mut problems);
+        problems.extend(url_problems(&config, &digests));
         problems.extend(path_problems(&config, &root));
         if let Some(smtp) = &config.smtp {
-            problems.extend(smtp.problems());
+            problems.extend(smtp.problems().into_iter().map(|(k, m)| (k.to_string(), m)));
         }
         let dkim = config.dkim.as_ref().and_then(|dkim| {
             let from_domain = from.as_ref().map(|from| from.email.domain());
             dkim.load(&root, from_domain)
-                .map_err(|found| problems.extend(found))
+                .map_err(|found| {
+                    problems.extend(found.into_iter().map(|(k, m)| (k.to_string(), m)))
+                })
                 .ok()
         });
-        match (base_url, tz, from, to) {
-            (Some(base_url), Some(tz), Some(from), Some(to)) if problems.is_empty() => Ok(Site {
+        match (base_url, tz, from) {
+            (Some(base_url), Some(tz), Some(from)) if problems.is_empty() => Ok(Site {
                 config,
                 base_url,
                 tz,
                 from,
-                to,
+                digests,
                 dkim,
                 root,
                 path: path.to_path_buf(),
@@ -359,7 +367,7 @@ impl Site {
             _ => {
                 let mut found: Vec<Diagnostic> = problems
                     .into_iter()
-                    .map(|(key, message)| Diagnostic::error(path, line_of(&lines, key), message))
+                    .map(|(key, message)| Diagnostic::error(path, line_of(&lines, &key), message))
                     .collect();
                 found.sort_by_key(|d| d.line);
                 Err(found)
@@ -383,11 +391,11 @@ impl Site {
         self.config.feeds.url_of(self.base(), path)
     }
 
-    /// The public URL of the digest archive's folder for `week_key` (`None`: the index),
+    /// The public URL of `digest`'s archive folder for `period_key` (`None`: the index),
     /// ending in `/`.
-    pub fn digest_archive_url(&self, week_key: Option<&str>) -> String {
-        let dir = &self.config.digest.archive_dir;
-        let path = match week_key {
+    pub fn digest_archive_url(&self, digest: &DigestSpec, period_key: Option<&str>) -> String {
+        let dir = &digest.config.archive_dir;
+        let path = match period_key {
             Some(key) => dir.join(key),
             None => dir.clone(),
         };
@@ -473,65 +481,171 @@ pub fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
     local.fixed_offset()
 }
 
-/// The URLs of `[feeds]` and `[digest]`, each an absolute URL of a scheme it may have.
-fn url_problems(config: &Config) -> Vec<(&'static str, String)> {
+/// The URLs of `[feeds]` and of each digest, each an absolute URL of a scheme it may have,
+/// and each digest's archive folder.
+fn url_problems(config: &Config, digests: &[DigestSpec]) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut check = |key: &'static str, value: &str, schemes: &[&str]| {
+    let mut check = |key: String, value: &str, schemes: &[&str]| {
         let ok = Url::parse(value).is_ok_and(|url| {
             schemes.contains(&url.scheme()) && (url.scheme() == "mailto" || url.host().is_some())
         });
         if !ok {
-            found.push((
-                key,
-                format!(
-                    "[{} {value:?} is not an absolute {} URL",
-                    key.replace('.', "] "),
-                    schemes.join(" or ")
-                ),
-            ));
+            let message = format!(
+                "{} {value:?} is not an absolute {} URL",
+                setting_name(&key),
+                schemes.join(" or ")
+            );
+            found.push((key, message));
         }
     };
-    let (feeds, digest) = (&config.feeds, &config.digest);
+    let feeds = &config.feeds;
     for (key, value) in [("feeds.icon", &feeds.icon), ("feeds.logo", &feeds.logo)] {
         if let Some(value) = value {
-            check(key, value, &["https", "http"]);
+            check(key.into(), value, &["https", "http"]);
         }
     }
-    for value in &digest.list_unsubscribe {
-        check("digest.list_unsubscribe", value, &["https", "mailto"]);
+    for spec in digests {
+        let digest = &spec.config;
+        for value in &digest.list_unsubscribe {
+            check(
+                spec.setting("list_unsubscribe"),
+                value,
+                &["https", "mailto"],
+            );
+        }
+        if let Some(value) = &digest.list_archive {
+            check(spec.setting("list_archive"), value, &["https", "http"]);
+        }
+        if let Some(value) = &digest.list_post {
+            check(
+                spec.setting("list_post"),
+                value,
+                &["mailto", "https", "http"],
+            );
+        }
     }
-    if let Some(value) = &digest.list_archive {
-        check("digest.list_archive", value, &["https", "http"]);
-    }
-    if let Some(value) = &digest.list_post {
-        check("digest.list_post", value, &["mailto", "https", "http"]);
-    }
-    let dir = &digest.archive_dir;
-    if dir.as_os_str().is_empty()
-        || !dir
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
-    {
-        found.push((
-            "digest.archive_dir",
-            format!(
-                "[digest] archive_dir {:?} must be a folder inside [feeds] out_dir (relative, no `..`)",
+    for spec in digests {
+        let dir = &spec.config.archive_dir;
+        if dir.as_os_str().is_empty()
+            || !dir
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            let key = spec.setting("archive_dir");
+            let message = format!(
+                "{} {:?} must be a folder inside [feeds] out_dir (relative, no `..`)",
+                setting_name(&key),
                 dir.display()
-            ),
-        ));
+            );
+            found.push((key, message));
+        }
+    }
+    let mut archives: Vec<(&std::path::Path, &DigestSpec)> = Vec::new();
+    for spec in digests.iter().filter(|d| d.enabled_archive()) {
+        if let Some((_, other)) = archives
+            .iter()
+            .find(|(dir, _)| *dir == spec.config.archive_dir)
+        {
+            let key = spec.setting("archive_dir");
+            let message = format!(
+                "{} {:?} is also {}'s archive folder: give each digest its own",
+                setting_name(&key),
+                spec.config.archive_dir.display(),
+                other.title()
+            );
+            found.push((key, message));
+        }
+        archives.push((&spec.config.archive_dir, spec));
     }
     found
 }
 
+/// `[digest] list_id`, `[[digests]] (2nd) to`: a setting as a reader finds it in the file.
+fn setting_name(key: &str) -> String {
+    match key.split_once('.') {
+        Some(("digests", rest)) => match rest.split_once('.') {
+            Some((n, setting)) => {
+                let n: usize = n.parse().unwrap_or(0);
+                format!("[[digests]] #{} {setting}", n + 1)
+            }
+            None => "[[digests]]".into(),
+        },
+        Some((table, setting)) => format!("[{table}] {setting}"),
+        None => key.to_string(),
+    }
+}
+
+/// Every digest, `[digest]` first, each `to` parsed and each name checked (lower-case
+/// letters, digits and `-`, starting with a letter, each used once).
+fn digest_specs(config: &Config, problems: &mut Vec<(String, String)>) -> Vec<DigestSpec> {
+    let mut specs = Vec::new();
+    let mut add = |name: Option<String>,
+                   settings: DigestConfig,
+                   key: String,
+                   problems: &mut Vec<(String, String)>| {
+        let to_key = format!("{key}.to");
+        match settings.to.parse::<Mailbox>() {
+            Ok(to) => specs.push(DigestSpec {
+                name,
+                config: settings,
+                to,
+                key,
+            }),
+            Err(e) => {
+                let message = format!(
+                    "{} {:?} is not an email address: {e}",
+                    setting_name(&to_key),
+                    settings.to
+                );
+                problems.push((to_key, message));
+            }
+        }
+    };
+    add(None, config.digest.clone(), "digest".into(), problems);
+    let mut names: Vec<&str> = Vec::new();
+    for (n, entry) in config.digests.iter().enumerate() {
+        let key = format!("digests.{n}");
+        let name = entry.name.as_str();
+        let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !well_formed {
+            problems.push((
+                format!("{key}.name"),
+                format!("[[digests]] name {name:?} must be lower-case letters, digits and `-`, starting with a letter: it names the digest's journal records, archive folder and Message-IDs"),
+            ));
+        } else if name == MAIN_DIGEST {
+            problems.push((
+                format!("{key}.name"),
+                format!("[[digests]] name {name:?} is what the command line calls [digest]: choose another"),
+            ));
+        } else if names.contains(&name) {
+            problems.push((
+                format!("{key}.name"),
+                format!("[[digests]] name {name:?} is used twice: give each digest its own"),
+            ));
+        }
+        names.push(name);
+        add(
+            Some(entry.name.clone()),
+            entry.over(&config.digest),
+            key,
+            problems,
+        );
+    }
+    specs
+}
+
 /// The paths herald writes to, each kept where it belongs: the feeds' folder inside the
 /// site's, each feed file inside the feeds' folder.
-fn path_problems(config: &Config, root: &Path) -> Vec<(&'static str, String)> {
+fn path_problems(config: &Config, root: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let feeds = &config.feeds;
     let root = normalize(root);
     if !stays_inside(&root, &feeds.out_dir) {
         found.push((
-            "feeds.out_dir",
+            "feeds.out_dir".into(),
             format!(
                 "[feeds] out_dir {:?} is outside the site's folder {}: give a folder inside it (`herald build --out` writes anywhere)",
                 feeds.out_dir.display(),
@@ -551,7 +665,7 @@ fn path_problems(config: &Config, root: &Path) -> Vec<(&'static str, String)> {
                 .all(|c| matches!(c, std::path::Component::Normal(_)))
         {
             found.push((
-                key,
+                key.into(),
                 format!(
                     "[{} {file:?} must be a file inside [feeds] out_dir (relative, no `..`)",
                     key.replace('.', "] ")
@@ -606,6 +720,16 @@ pub fn key_lines(text: &str) -> BTreeMap<String, usize> {
             }
             if let Some(inner) = item.as_table() {
                 walk(inner, &path, text, lines);
+            }
+            // `[[digests]]`: each table by its index, `digests.0.to`.
+            if let Some(array) = item.as_array_of_tables() {
+                for (n, inner) in array.iter().enumerate() {
+                    let path = format!("{path}.{n}");
+                    if let Some(span) = inner.span() {
+                        lines.insert(path.clone(), line_at(text, span.start));
+                    }
+                    walk(inner, &path, text, lines);
+                }
             }
         }
     }

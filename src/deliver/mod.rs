@@ -15,11 +15,12 @@ pub use journal::{Journal, Sent, State};
 pub use lock::{Lock, LockError};
 pub use transport::{DeliveryError, FailureKind, Mailer, Progress, Relay, Step};
 
-/// One finished message: a week's digest, as delivery needs to know it.
+/// One finished message: a period's digest, as delivery needs to know it.
 #[derive(Debug, Clone, Copy)]
 pub struct Outgoing<'a> {
-    /// The week's key, e.g. `2020-W36`: what the journal records it under.
-    pub week: &'a str,
+    /// The digest's key, e.g. `2020-W36` or `releases:2020-09`: what the journal records
+    /// it under.
+    pub key: &'a str,
     /// The complete message.
     pub message: &'a Message,
     /// Its Message-ID, the same for every attempt.
@@ -57,15 +58,15 @@ pub fn deliver(
         .map(ToString::to_string)
         .collect();
     let record = Sent {
-        week: outgoing.week.to_string(),
+        week: outgoing.key.to_string(),
         message_id: outgoing.message_id.to_string(),
         recipients,
         sent_at: now.trunc_subsecs(0),
         entries: outgoing.entry_ids.to_vec(),
         state: State::Sending,
     };
-    let week = outgoing.week;
-    let what = format!("the {week} digest");
+    let key = outgoing.key;
+    let what = format!("the {key} digest");
     let mut begun = false;
     let mut unrecordable = None;
     let result = mailer.send(outgoing.message, &what, deadline, &mut |step| match step {
@@ -80,7 +81,7 @@ pub fn deliver(
                 Err(said)
             }
         },
-        Step::Accepted => journal.mark(week, State::Sent, now.trunc_subsecs(0)),
+        Step::Accepted => journal.mark(key, State::Sent, now.trunc_subsecs(0)),
     });
     if let Some(e) = unrecordable {
         return Err(Failure::Unrecordable(e));
@@ -94,8 +95,8 @@ pub fn deliver(
             // What the journal says now: nothing delivered (this attempt's record goes), or
             // in doubt.
             let noted = match error.kind {
-                FailureKind::Temporary | FailureKind::Permanent if begun => journal.abandon(week),
-                FailureKind::InDoubt if begun => journal.mark(week, State::InDoubt, now),
+                FailureKind::Temporary | FailureKind::Permanent if begun => journal.abandon(key),
+                FailureKind::InDoubt if begun => journal.mark(key, State::InDoubt, now),
                 _ => Ok(()),
             };
             match noted {
@@ -176,7 +177,7 @@ mod tests {
         let (mailer, sent) = counting_mailer();
         let message = message();
         let outgoing = Outgoing {
-            week: "2020-W36",
+            key: "2020-W36",
             message: &message,
             message_id: "<2020-W36.digest@x.org>",
             entry_ids: &[],
@@ -202,7 +203,7 @@ mod tests {
         let (mailer, sent) = counting_mailer();
         let message = message();
         let outgoing = Outgoing {
-            week: "2020-W36",
+            key: "2020-W36",
             message: &message,
             message_id: "<2020-W36.digest@x.org>",
             entry_ids: &["https://x.org/a".to_string()],

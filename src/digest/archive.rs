@@ -1,6 +1,6 @@
-//! The web archive of sent digests, under the feeds' output folder: one page per week
-//! (`digests/2020-W36/index.html`, the email as its subscribers saw it, less the list's
-//! addresses and the way to leave it), an index, and an Atom feed of the digests.
+//! The web archive of one digest's sent issues, under the feeds' output folder: one page per
+//! period (`digests/2020-W36/index.html`, the email as its subscribers saw it, less the
+//! list's addresses and the way to leave it), an index, and an Atom feed of them.
 
 use std::path::PathBuf;
 
@@ -11,37 +11,42 @@ use handlebars::Handlebars;
 use serde::Serialize;
 
 use super::context::plural;
+use super::period::Period;
 use super::render::{render_page, template_source};
-use super::week::Week;
-use crate::config::Site;
+use crate::config::{DigestSpec, Site};
 use crate::entry::Entry;
 use crate::markup::escape_html as escape;
 
 const INDEX_TEMPLATE: &str = include_str!("../../templates/digests.html.hbs");
 
-/// One sent digest: its week, when it went out, and the entries it showed.
+/// One sent digest: its period, when it went out, and the entries it showed.
 pub struct Archived<'a> {
-    /// The week.
-    pub week: Week,
+    /// The period.
+    pub period: Period,
     /// When the list accepted it.
     pub sent_at: DateTime<Utc>,
-    /// The week's entries, newest first.
+    /// The period's entries, newest first.
     pub entries: &'a [Entry],
 }
 
-/// The archive's files, paths relative to the feeds' output folder. `digests` in any order.
-pub fn render(site: &Site, digests: &[Archived<'_>]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let dir = &site.config.digest.archive_dir;
+/// `spec`'s archive files, paths relative to the feeds' output folder. `digests` in any
+/// order.
+pub fn render(
+    site: &Site,
+    spec: &DigestSpec,
+    digests: &[Archived<'_>],
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let dir = &spec.config.archive_dir;
     let mut digests: Vec<&Archived<'_>> = digests.iter().collect();
-    digests.sort_by_key(|d| std::cmp::Reverse(d.week.key()));
+    digests.sort_by_key(|d| std::cmp::Reverse(d.period.start));
     let mut files = Vec::new();
     let mut listed = Vec::new();
     for digest in &digests {
-        let key = digest.week.key();
-        let (subject, page) = render_page(site, digest.week, digest.entries)?;
+        let key = digest.period.key();
+        let (subject, page) = render_page(site, spec, digest.period, digest.entries)?;
         files.push((dir.join(&key).join("index.html"), page.into_bytes()));
         listed.push(Listed {
-            url: site.digest_archive_url(Some(&key)),
+            url: site.digest_archive_url(spec, Some(&key)),
             subject,
             posts: plural(digest.entries.len(), "post"),
             sent: digest.sent_at.format("%-d %B %Y").to_string(),
@@ -51,7 +56,15 @@ pub fn render(site: &Site, digests: &[Archived<'_>]) -> Result<Vec<(PathBuf, Vec
     }
     let index = Index {
         lang: site.config.language.clone(),
-        title: format!("{}: every weekly digest", site.config.title),
+        title: format!(
+            "{}: every {}{} digest",
+            site.config.title,
+            spec.cadence().adjective(),
+            spec.name
+                .as_ref()
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default()
+        ),
         site_title: site.config.title.clone(),
         site_url: format!("{}/", site.base()),
         feed: site.feed_url(&dir.join("atom.xml")),
@@ -59,7 +72,7 @@ pub fn render(site: &Site, digests: &[Archived<'_>]) -> Result<Vec<(PathBuf, Vec
     };
     let mut handlebars = Handlebars::new();
     handlebars.set_strict_mode(true);
-    let source = template_source(site, "digests.html.hbs", INDEX_TEMPLATE)?;
+    let source = template_source(site, spec, "digests.html.hbs", INDEX_TEMPLATE)?;
     handlebars
         .register_template_string("index", source)
         .context("digests.html.hbs is not a valid template")?;
@@ -67,7 +80,7 @@ pub fn render(site: &Site, digests: &[Archived<'_>]) -> Result<Vec<(PathBuf, Vec
         .render("index", &index)
         .context("failed to render digests.html.hbs")?;
     files.push((dir.join("index.html"), html.into_bytes()));
-    files.push((dir.join("atom.xml"), atom(site, &index)?));
+    files.push((dir.join("atom.xml"), atom(site, spec, &index)?));
     Ok(files)
 }
 
@@ -93,8 +106,8 @@ struct Listed<'a> {
     entries: &'a [Entry],
 }
 
-/// The Atom feed of digests: an entry per week, linking its page, listing its posts.
-fn atom(site: &Site, index: &Index<'_>) -> Result<Vec<u8>> {
+/// The Atom feed of a digest: an entry per period, linking its page, listing its posts.
+fn atom(site: &Site, spec: &DigestSpec, index: &Index<'_>) -> Result<Vec<u8>> {
     let updated = index
         .digests
         .iter()
@@ -153,7 +166,11 @@ fn atom(site: &Site, index: &Index<'_>) -> Result<Vec<u8>> {
         updated,
         authors: vec![author.clone()],
         links: vec![
-            link(&site.digest_archive_url(None), "alternate", "text/html"),
+            link(
+                &site.digest_archive_url(spec, None),
+                "alternate",
+                "text/html",
+            ),
             link(&index.feed, "self", "application/atom+xml"),
         ],
         lang: Some(site.config.language.clone()),

@@ -2,15 +2,18 @@
 
 use serde::Serialize;
 
-use super::week::Week;
-use crate::config::Site;
+use super::period::Period;
+use crate::config::{DigestSpec, Site};
 use crate::entry::Entry;
 
 /// Everything the digest templates can use.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Context {
     pub site: SiteInfo,
-    pub week: WeekInfo,
+    /// The period the digest covers.
+    pub period: PeriodInfo,
+    /// The same, by the name templates written for weekly digests use.
+    pub week: PeriodInfo,
     pub entries: Vec<EntryInfo>,
     pub counts: Counts,
     pub links: Links,
@@ -30,11 +33,46 @@ pub(crate) struct SiteInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct WeekInfo {
+pub(crate) struct PeriodInfo {
+    /// `2020-W36`, `2020-09`, `2020-09-04`.
     pub key: String,
+    /// `31 August – 6 September 2020`, `September 2020`, `Friday, 4 September 2020`.
     pub label: String,
     pub start: String,
     pub end: String,
+    /// `weekly`, `monthly`, `daily`.
+    pub cadence: &'static str,
+    /// `This week: 31 August – 6 September 2020`, `This month: September 2020`, or the
+    /// day's label.
+    pub heading: String,
+    /// `this week`, `this month`, `that day`.
+    pub this: &'static str,
+    /// The heading within a line: `this week, 31 August – 6 September 2020`.
+    pub lead: String,
+}
+
+impl PeriodInfo {
+    fn new(period: &Period) -> PeriodInfo {
+        let label = period.label();
+        let this = period.this();
+        let (heading, lead) = match period.cadence {
+            crate::config::Cadence::Daily => (label.clone(), label.clone()),
+            _ => (
+                format!("{}{}: {label}", this[..1].to_uppercase(), &this[1..]),
+                format!("{this}, {label}"),
+            ),
+        };
+        PeriodInfo {
+            key: period.key(),
+            label,
+            start: period.start.to_rfc3339(),
+            end: period.end.to_rfc3339(),
+            cadence: period.cadence.adjective(),
+            heading,
+            this,
+            lead,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,8 +131,14 @@ pub(crate) struct FeedLink {
 }
 
 impl Context {
-    pub(crate) fn new(site: &Site, week: &Week, entries: &[Entry]) -> Context {
+    pub(crate) fn new(
+        site: &Site,
+        spec: &DigestSpec,
+        period: &Period,
+        entries: &[Entry],
+    ) -> Context {
         let config = &site.config;
+        let digest = &spec.config;
         let feeds = config
             .feeds
             .formats
@@ -112,25 +156,20 @@ impl Context {
                 description: config.description.clone(),
                 lang: config.language.clone(),
             },
-            week: WeekInfo {
-                key: week.key(),
-                label: week.label(),
-                start: week.start.to_rfc3339(),
-                end: week.end.to_rfc3339(),
-            },
+            period: PeriodInfo::new(period),
+            week: PeriodInfo::new(period),
             entries: entries.iter().map(EntryInfo::new).collect(),
             counts: Counts {
                 posts: entries.len(),
                 omitted: 0,
             },
             links: Links {
-                archive: config.digest.list_archive.clone(),
-                web: config
-                    .digest
+                archive: digest.list_archive.clone(),
+                web: digest
                     .archive
-                    .then(|| site.digest_archive_url(Some(&week.key()))),
-                digests: config.digest.archive.then(|| site.digest_archive_url(None)),
-                unsubscribe: config.digest.list_unsubscribe.first().map(|url| {
+                    .then(|| site.digest_archive_url(spec, Some(&period.key()))),
+                digests: digest.archive.then(|| site.digest_archive_url(spec, None)),
+                unsubscribe: digest.list_unsubscribe.first().map(|url| {
                     let address = url
                         .strip_prefix("mailto:")
                         .map(|a| a.split('?').next().unwrap_or(a).to_string());
@@ -142,7 +181,7 @@ impl Context {
                 }),
                 feeds,
             },
-            preheader: format!("New this week: {}", titles.join(" · ")),
+            preheader: format!("New {}: {}", period.this(), titles.join(" · ")),
             web: false,
         }
     }

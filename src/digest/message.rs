@@ -1,5 +1,5 @@
 //! The digest as one complete email: multipart/alternative (text first, HTML last), UTF-8,
-//! a Message-ID that is the same for every attempt at a week, and the list headers.
+//! a Message-ID that is the same for every attempt at a period, and the list headers.
 
 use std::time::SystemTime;
 
@@ -16,23 +16,24 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 use super::render::Rendered;
-use super::week::Week;
-use crate::config::{DkimAlgorithm, DkimKey, Site};
+use crate::config::{DigestSpec, DkimAlgorithm, DkimKey, Site};
 
-/// `<2020-W36.digest@flink.apache.org>`: stable, so a duplicate can be dropped downstream.
-pub(crate) fn message_id(site: &Site, week: &Week) -> String {
+/// `<2020-W36.digest@flink.apache.org>`, `<releases.2020-09.digest@…>` from the digest's
+/// journal key: stable, so a duplicate can be dropped downstream.
+pub(crate) fn message_id(site: &Site, key: &str) -> String {
     let host = site.base_url.host_str().unwrap_or("localhost");
-    format!("<{}.digest@{host}>", week.key())
+    format!("<{}.digest@{host}>", key.replace(':', "."))
 }
 
 pub(crate) fn build(
     site: &Site,
+    spec: &DigestSpec,
     rendered: &Rendered,
     message_id: &str,
     now: DateTime<Utc>,
     to: &Mailbox,
 ) -> Result<Message> {
-    let digest = &site.config.digest;
+    let digest = &spec.config;
     let mut builder = Message::builder()
         .from(site.from.clone())
         .to(to.clone())

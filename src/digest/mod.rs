@@ -1,30 +1,33 @@
-//! The weekly digest: one week's entries (never posts) rendered with handlebars into an HTML
-//! and a plain-text email, and the complete message that delivery sends.
+//! The digests: one period's entries (never posts) rendered with handlebars into an HTML and
+//! a plain-text email, and the complete message that delivery sends.
 
 pub mod archive;
 mod context;
 mod message;
+pub mod period;
 mod render;
 mod text;
-pub mod week;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-use crate::config::Site;
+use crate::config::{DigestSpec, Site};
 use crate::diag::{Diagnostic, Severity};
 use crate::entry::Entry;
 use crate::fsutil::{commit_all, Staged};
 pub use context::plural;
-pub use week::{Week, WeekArg};
+pub use period::{Period, PeriodArg};
 
-/// One week's digest, rendered.
+/// One period's digest, rendered.
 #[derive(Debug)]
 pub struct Digest {
-    /// The week.
-    pub week: Week,
+    /// The period.
+    pub period: Period,
+    /// What it is called in the journal, messages and file names: `2020-W36`,
+    /// `releases:2020-09`.
+    pub key: String,
     /// The subject line.
     pub subject: String,
     /// The HTML part, CSS inlined.
@@ -35,7 +38,7 @@ pub struct Digest {
     pub posts: usize,
     /// The complete message.
     pub message: lettre::Message,
-    /// The Message-ID, the same for every attempt at this week.
+    /// The Message-ID, the same for every attempt at this period.
     pub message_id: String,
     /// The ids of the entries it lists, for the journal.
     pub entry_ids: Vec<String>,
@@ -44,25 +47,28 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// Renders the digest of `week` from entries published in it (newest first). `now` is the
-    /// message's `Date`.
+    /// Renders `spec`'s digest of `period` from entries published in it (newest first).
+    /// `now` is the message's `Date`.
     pub fn render(
         site: &Site,
-        week: Week,
+        spec: &DigestSpec,
+        period: Period,
         entries: &[Entry],
         now: DateTime<Utc>,
     ) -> Result<Digest> {
-        let rendered = render::render(site, week, entries)?;
-        let message_id = message::message_id(site, &week);
-        let message = message::build(site, &rendered, &message_id, now, &site.to)?;
-        let max = site.config.digest.max_html_bytes;
+        let rendered = render::render(site, spec, period, entries)?;
+        let key = spec.journal_key(&period.key());
+        let message_id = message::message_id(site, &key);
+        let message = message::build(site, spec, &rendered, &message_id, now, &spec.to)?;
+        let max = spec.config.max_html_bytes;
         let warnings = (rendered.html.len() > max)
             .then(|| {
                 site.diagnostic(
-                    "digest.max_html_bytes",
+                    &spec.setting("max_html_bytes"),
                     Severity::Warning,
                     format!(
-                        "the digest of {week} is {} bytes, over the {max}-byte bound",
+                        "{key}: {} is {} bytes, over the {max}-byte bound",
+                        spec.title(),
                         rendered.html.len()
                     ),
                 )
@@ -70,7 +76,8 @@ impl Digest {
             .into_iter()
             .collect();
         Ok(Digest {
-            week,
+            period,
+            key,
             subject: rendered.subject,
             html: rendered.html,
             text: rendered.text,
@@ -88,6 +95,7 @@ impl Digest {
     pub fn test_message(
         &self,
         site: &Site,
+        spec: &DigestSpec,
         to: &lettre::message::Mailbox,
         now: DateTime<Utc>,
     ) -> Result<lettre::Message> {
@@ -103,12 +111,13 @@ impl Digest {
             std::process::id()
         );
         let id = self.message_id.replacen(".digest@", &stamp, 1);
-        message::build(site, &rendered, &id, now, to)
+        message::build(site, spec, &rendered, &id, now, to)
     }
 
-    /// Writes `digest-<week>.html`, `.txt` and `.eml` into `dir`; returns their paths.
+    /// Writes `digest-2020-W36.html` (`digest-releases-2020-09.html`), `.txt` and `.eml`
+    /// into `dir`; returns their paths.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>> {
-        let stem = format!("digest-{}", self.week.key());
+        let stem = format!("digest-{}", self.key.replace(':', "-"));
         let files = [
             (
                 dir.join(format!("{stem}.html")),

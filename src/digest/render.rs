@@ -5,9 +5,9 @@ use anyhow::{Context as _, Result};
 use handlebars::Handlebars;
 
 use super::context::{Context, EntryInfo};
+use super::period::Period;
 use super::text::TEXT_WIDTH;
-use super::week::Week;
-use crate::config::Site;
+use crate::config::{DigestSpec, Site};
 use crate::entry::summary_of_text;
 use crate::entry::Entry;
 
@@ -24,9 +24,14 @@ pub(crate) struct Rendered {
     pub text: String,
 }
 
-pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rendered> {
-    let templates = Templates::load(site)?;
-    let mut context = Context::new(site, &week, entries);
+pub(crate) fn render(
+    site: &Site,
+    spec: &DigestSpec,
+    period: Period,
+    entries: &[Entry],
+) -> Result<Rendered> {
+    let templates = Templates::load(site, spec)?;
+    let mut context = Context::new(site, spec, &period, entries);
     let subject = templates.subject(&context)?;
     let text = wrap(
         &templates
@@ -35,7 +40,7 @@ pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rende
             .context("failed to render digest.txt.hbs")?,
     );
 
-    let max = site.config.digest.max_html_bytes;
+    let max = spec.config.max_html_bytes;
     let mut html = templates.html_of(&context)?;
     let mut shorter = SHORTER_SUMMARIES.iter();
     while html.len() > max {
@@ -60,19 +65,29 @@ pub(crate) fn render(site: &Site, week: Week, entries: &[Entry]) -> Result<Rende
 
 /// The subject and the web page of a digest, for the archive: the email's HTML without "View
 /// in your browser" and without the list's addresses.
-pub(crate) fn render_page(site: &Site, week: Week, entries: &[Entry]) -> Result<(String, String)> {
-    let templates = Templates::load(site)?;
-    let mut context = Context::new(site, &week, entries);
+pub(crate) fn render_page(
+    site: &Site,
+    spec: &DigestSpec,
+    period: Period,
+    entries: &[Entry],
+) -> Result<(String, String)> {
+    let templates = Templates::load(site, spec)?;
+    let mut context = Context::new(site, spec, &period, entries);
     context.web = true;
     let subject = templates.subject(&context)?;
     let html = templates.html_of(&context)?;
     Ok((subject, html))
 }
 
-/// The template `name`: the file of that name in `[digest] templates_dir` when there is one,
-/// else the built-in `builtin`.
-pub(crate) fn template_source(site: &Site, name: &str, builtin: &str) -> Result<String> {
-    let path = site.resolve(&site.config.digest.templates_dir).join(name);
+/// The template `name`: the file of that name in the digest's `templates_dir` when there is
+/// one, else the built-in `builtin`.
+pub(crate) fn template_source(
+    site: &Site,
+    spec: &DigestSpec,
+    name: &str,
+    builtin: &str,
+) -> Result<String> {
+    let path = site.resolve(&spec.config.templates_dir).join(name);
     if path.is_file() {
         crate::fsutil::read_text(&path)
             .with_context(|| format!("failed to read {}", path.display()))
@@ -87,8 +102,8 @@ struct Templates {
 }
 
 impl Templates {
-    fn load(site: &Site) -> Result<Templates> {
-        let source = |name: &str, builtin: &str| template_source(site, name, builtin);
+    fn load(site: &Site, spec: &DigestSpec) -> Result<Templates> {
+        let source = |name: &str, builtin: &str| template_source(site, spec, name, builtin);
         let mut html = Handlebars::new();
         html.set_strict_mode(true);
         html.register_template_string("html", source("digest.html.hbs", HTML_TEMPLATE)?)
@@ -98,8 +113,8 @@ impl Templates {
         text.register_escape_fn(handlebars::no_escape);
         text.register_template_string("text", source("digest.txt.hbs", TEXT_TEMPLATE)?)
             .context("digest.txt.hbs is not a valid template")?;
-        text.register_template_string("subject", &site.config.digest.subject)
-            .context("[digest] subject is not a valid template")?;
+        text.register_template_string("subject", &spec.config.subject)
+            .with_context(|| format!("the subject of {} is not a valid template", spec.title()))?;
         Ok(Templates { html, text })
     }
 

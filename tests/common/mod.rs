@@ -128,3 +128,31 @@ pub fn files_below(
     }
     found
 }
+
+/// SpamAssassin's score of a message, with its report's details (`spamassassin -L -t`, the
+/// rules Debian ships, no network tests).
+pub fn spam_score(message: &[u8]) -> (f64, String) {
+    let mut child = Command::new("spamassassin")
+        .args(["-L", "-t"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spamassassin from Debian (./scripts/test installs it)");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), message).unwrap();
+    let report = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let details = report
+        .split_once("Content analysis details:")
+        .expect("a SpamAssassin report")
+        .1
+        .to_string();
+    let score: f64 = details
+        .trim_start()
+        .trim_start_matches('(')
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (score, details)
+}
