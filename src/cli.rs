@@ -53,9 +53,10 @@ pub enum Command {
     /// Detect the site's generator (in --site DIR, default here), show what herald reads
     /// from its configuration, and write a commented herald.toml.
     Init,
-    /// Print the entry model of every post.
+    /// List every post as the outputs see it, newest first: one line each (date, title,
+    /// permalink), or the whole entry model as JSON.
     Entries {
-        /// Print JSON (the only format for now).
+        /// Print the entry model of every post as a JSON array.
         #[arg(long)]
         json: bool,
     },
@@ -159,11 +160,24 @@ fn command(cli: &Cli, herald: &Herald, env: &dyn Fn(&str) -> Option<String>) -> 
     match &cli.command {
         Command::Check => herald.check(),
         Command::Init => herald.init(),
-        Command::Entries { .. } => {
+        Command::Entries { json } => {
             let (entries, report) = herald.entries();
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
-            writeln!(out)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &entries).context("failed to write JSON")?;
+                writeln!(out)?;
+            } else {
+                for entry in &entries {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}",
+                        entry.published.format("%Y-%m-%d"),
+                        entry.title,
+                        entry.permalink
+                    )?;
+                }
+            }
+            out.flush()?;
             Ok(report)
         }
         Command::Build { out } => herald.build(out.as_deref()),
