@@ -345,7 +345,17 @@ fn run_case(posts: &[GeneratedPost]) {
         let text = problem.to_string();
         assert!(!text.contains("could not be written"), "{text}");
     }
-    if out.join("rss.xml").exists() {
+    // The main feed is written whenever the build reports no error on it.
+    let feed_failed = built
+        .diagnostics
+        .iter()
+        .any(|d| d.path.ends_with("rss.xml") && d.severity == herald::diag::Severity::Error);
+    assert!(
+        feed_failed || out.join("rss.xml").is_file(),
+        "no rss.xml and no error about it: {:?}",
+        built.diagnostics
+    );
+    {
         let mut pending = vec![out.clone()];
         while let Some(d) = pending.pop() {
             for file in std::fs::read_dir(&d).unwrap() {
@@ -371,6 +381,17 @@ fn run_case(posts: &[GeneratedPost]) {
         .digest(&PeriodArg::iso(2020, 36).unwrap(), None, Some(&digest_dir))
         .expect("digest runs");
     let eml = digest_dir.join("digest-2020-W36.eml");
+    let week = herald
+        .period(&herald.site.digests[0], &PeriodArg::iso(2020, 36).unwrap())
+        .unwrap();
+    // A week with a rendered post has its digest; a week without one has none.
+    let in_week = entries.iter().any(|e| week.contains(e.published));
+    if in_week {
+        assert!(
+            eml.is_file(),
+            "2020-W36 has posts but no digest was written"
+        );
+    }
     if eml.exists() {
         assert_mime(&eml);
         let html = std::fs::read_to_string(digest_dir.join("digest-2020-W36.html")).unwrap();
