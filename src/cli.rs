@@ -17,7 +17,7 @@ const DEFAULT_CONFIG: &str = "config.toml";
 /// Turn a folder of blog posts into feeds and a weekly email digest.
 #[derive(Debug, Parser)]
 #[command(name = "herald", version)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// herald's own configuration file, for a folder of posts.
     #[arg(long, global = true, default_value = DEFAULT_CONFIG)]
     pub config: PathBuf,
@@ -47,7 +47,7 @@ pub struct Cli {
 
 /// herald's commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Load every post, lint the feeds it would write, and report every problem.
     Check,
     /// Detect the site's generator (in --site DIR, default here), show what herald reads
@@ -113,7 +113,7 @@ const EXIT_TEMPFAIL: u8 = 75;
 
 /// Runs one command and returns the exit code to give. `now` and `env` are the world, read
 /// once in `main`.
-pub fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+pub(crate) fn run(cli: &Cli, now: DateTime<Utc>, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let options = Options {
         config: cli.config.clone(),
         site: match (&cli.site, &cli.command) {

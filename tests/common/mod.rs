@@ -2,7 +2,8 @@
 
 #![allow(
     dead_code,
-    reason = "each test file uses a different part of this module"
+    unreachable_pub,
+    reason = "each test file uses a different part of this module, which is `pub` for them"
 )]
 
 use std::path::{Path, PathBuf};

@@ -40,7 +40,7 @@ pub(crate) struct Pieces {
 impl Pieces {
     /// Begins the feed's document (Atom's XML declaration, which its crate leaves to the
     /// caller, is written here; the rest waits for the first item or the end).
-    pub fn begin(feed: &Feed<'_>, format: Format, out: &mut dyn Write) -> Result<Pieces> {
+    pub(crate) fn begin(feed: &Feed<'_>, format: Format, out: &mut dyn Write) -> Result<Pieces> {
         let (template, empty) = match format {
             Format::Rss => {
                 let channel = rss::template(feed);
@@ -63,7 +63,7 @@ impl Pieces {
     }
 
     /// One item's bytes as `push` takes them; any number may be made at once, in any order.
-    pub fn item(&self, feed: &Feed<'_>, entry: &Entry) -> Result<Vec<u8>> {
+    pub(crate) fn item(&self, feed: &Feed<'_>, entry: &Entry) -> Result<Vec<u8>> {
         match &self.template {
             Template::Rss(channel) => rss::serialise(channel, feed, Some(entry)),
             Template::Atom(document) => atom::serialise(document, feed, Some(entry)),
@@ -72,7 +72,7 @@ impl Pieces {
     }
 
     /// Writes the next item, made by [`Pieces::item`].
-    pub fn push(&mut self, item: &[u8], out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn push(&mut self, item: &[u8], out: &mut dyn Write) -> Result<()> {
         if let Template::Json = self.template {
             // `empty` ends in `[]\n}`: the items go inside the brackets, each after a line
             // break and the ones after the first after a comma.
@@ -107,7 +107,7 @@ impl Pieces {
     }
 
     /// Writes the rest of the document after the last item.
-    pub fn finish(self, out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn finish(self, out: &mut dyn Write) -> Result<()> {
         match (&self.template, self.cut) {
             (_, None) => out.write_all(&self.empty)?,
             (Template::Json, Some(_)) => out.write_all(b"\n  ]\n}")?,

@@ -179,12 +179,12 @@ impl<'a> Head<'a> {
 
 impl Feed<'_> {
     /// The home page URL, with a trailing slash.
-    pub fn home(&self) -> String {
+    pub(crate) fn home(&self) -> String {
         format!("{}/", self.site.base())
     }
 
     /// The entry's authors, or the site's author so that none is missing.
-    pub fn authors_of<'e>(&self, entry: &'e Entry) -> std::borrow::Cow<'e, [Author]> {
+    pub(crate) fn authors_of<'e>(&self, entry: &'e Entry) -> std::borrow::Cow<'e, [Author]> {
         if entry.authors.is_empty() {
             let name = self
                 .site
@@ -199,7 +199,7 @@ impl Feed<'_> {
     }
 
     /// Whether feeds carry full content.
-    pub fn full(&self) -> bool {
+    pub(crate) fn full(&self) -> bool {
         self.site.config.feeds.content == ContentMode::Full
     }
 }

@@ -51,7 +51,7 @@ pub(crate) struct Located {
 
 impl Located {
     /// The top-level section (Hugo) or the folders (Zola) the post is in.
-    pub fn section(&self) -> &str {
+    pub(crate) fn section(&self) -> &str {
         self.dirs.first().map_or("", String::as_str)
     }
 }

@@ -97,7 +97,7 @@ pub struct Markdown {
 }
 
 /// Typographic quotes: `‘`, `’`, `“`, `”`.
-pub const CURLY_QUOTES: [char; 4] = ['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'];
+pub(crate) const CURLY_QUOTES: [char; 4] = ['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'];
 
 impl Markdown {
     /// herald's own posts.
