@@ -314,7 +314,7 @@ impl Herald {
     }
 
     /// Removes the temporary files that killed runs left in herald's own folders (the
-    /// temporary folder, the journal's, the outbox) and in `more`.
+    /// temporary folder, the journal's, the outbox, the posts cache's) and in `more`.
     pub(crate) fn sweep(&self, more: &[&Path]) {
         let site = &self.site;
         let journal = site.resolve(&site.config.delivery.journal);
@@ -323,6 +323,14 @@ impl Herald {
             site.resolve(&site.config.delivery.outbox_dir),
         ];
         dirs.extend(journal.parent().map(Path::to_path_buf));
+        // A run killed while it wrote the cache leaves its temporary file beside it.
+        if !site.config.cache.as_os_str().is_empty() {
+            dirs.extend(
+                site.resolve(&site.config.cache)
+                    .parent()
+                    .map(Path::to_path_buf),
+            );
+        }
         dirs.extend(more.iter().map(|d| d.to_path_buf()));
         let removed: usize = dirs.iter().map(|d| crate::fsutil::sweep(d)).sum();
         if removed > 0 {

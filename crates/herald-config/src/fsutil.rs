@@ -164,7 +164,8 @@ impl Staged {
     }
 
     /// Whether the target already holds exactly the staged bytes (committing does nothing).
-    pub fn unchanged(&self) -> bool {
+    #[cfg(test)]
+    fn unchanged(&self) -> bool {
         self.tmp.is_none()
     }
 

@@ -7,11 +7,13 @@
 pub mod diag;
 pub mod fsutil;
 
+mod checks;
 mod delivery;
 mod digest;
 mod dkim;
 mod feeds;
 pub mod generator;
+mod lines;
 
 pub use crate::fsutil::{normalize, stays_inside};
 use std::collections::BTreeMap;
@@ -25,6 +27,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::diag::{Diagnostic, Severity};
+use checks::{digest_specs, path_problems, url_problems};
 pub use delivery::{DeliveryConfig, Security, SmtpConfig};
 pub use digest::{
     Cadence, DigestConfig, DigestEntry, DigestSpec, Schedule, WeekStart, DEFAULT_SUBJECT,
@@ -33,6 +36,8 @@ pub use digest::{
 pub use dkim::{DkimAlgorithm, DkimKey, DkimSettings};
 pub use feeds::{ContentMode, FeedConfig, Format};
 pub use generator::Rules;
+pub use lines::key_lines;
+use lines::{find_line, line_at, line_of};
 
 /// Everything herald reads from `config.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -482,263 +487,4 @@ pub fn in_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
             .unwrap_or_else(|| tz.from_utc_datetime(&naive)),
     };
     local.fixed_offset()
-}
-
-/// The URLs of `[feeds]` and of each digest, each an absolute URL of a scheme it may have,
-/// and each digest's archive folder.
-fn url_problems(config: &Config, digests: &[DigestSpec]) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let mut check = |key: String, value: &str, schemes: &[&str]| {
-        let ok = Url::parse(value).is_ok_and(|url| {
-            schemes.contains(&url.scheme()) && (url.scheme() == "mailto" || url.host().is_some())
-        });
-        if !ok {
-            let message = format!(
-                "{} {value:?} is not an absolute {} URL",
-                setting_name(&key),
-                schemes.join(" or ")
-            );
-            found.push((key, message));
-        }
-    };
-    let feeds = &config.feeds;
-    for (key, value) in [("feeds.icon", &feeds.icon), ("feeds.logo", &feeds.logo)] {
-        if let Some(value) = value {
-            check(key.into(), value, &["https", "http"]);
-        }
-    }
-    for spec in digests {
-        let digest = &spec.config;
-        for value in &digest.list_unsubscribe {
-            check(
-                spec.setting("list_unsubscribe"),
-                value,
-                &["https", "mailto"],
-            );
-        }
-        if let Some(value) = &digest.list_archive {
-            check(spec.setting("list_archive"), value, &["https", "http"]);
-        }
-        if let Some(value) = &digest.list_post {
-            check(
-                spec.setting("list_post"),
-                value,
-                &["mailto", "https", "http"],
-            );
-        }
-    }
-    for spec in digests {
-        let dir = &spec.config.archive_dir;
-        if dir.as_os_str().is_empty()
-            || !dir
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        {
-            let key = spec.setting("archive_dir");
-            let message = format!(
-                "{} {:?} must be a folder inside [feeds] out_dir (relative, no `..`)",
-                setting_name(&key),
-                dir.display()
-            );
-            found.push((key, message));
-        }
-    }
-    let mut archives: Vec<(&std::path::Path, &DigestSpec)> = Vec::new();
-    for spec in digests.iter().filter(|d| d.enabled_archive()) {
-        if let Some((_, other)) = archives
-            .iter()
-            .find(|(dir, _)| *dir == spec.config.archive_dir)
-        {
-            let key = spec.setting("archive_dir");
-            let message = format!(
-                "{} {:?} is also {}'s archive folder: give each digest its own",
-                setting_name(&key),
-                spec.config.archive_dir.display(),
-                other.title()
-            );
-            found.push((key, message));
-        }
-        archives.push((&spec.config.archive_dir, spec));
-    }
-    found
-}
-
-/// `[digest] list_id`, `[[digests]] (2nd) to`: a setting as a reader finds it in the file.
-fn setting_name(key: &str) -> String {
-    match key.split_once('.') {
-        Some(("digests", rest)) => match rest.split_once('.') {
-            Some((n, setting)) => {
-                let n: usize = n.parse().unwrap_or(0);
-                format!("[[digests]] #{} {setting}", n + 1)
-            }
-            None => "[[digests]]".into(),
-        },
-        Some((table, setting)) => format!("[{table}] {setting}"),
-        None => key.to_string(),
-    }
-}
-
-/// Every digest, `[digest]` first, each `to` parsed and each name checked (lower-case
-/// letters, digits and `-`, starting with a letter, each used once).
-fn digest_specs(config: &Config, problems: &mut Vec<(String, String)>) -> Vec<DigestSpec> {
-    let mut specs = Vec::new();
-    let mut add = |name: Option<String>,
-                   settings: DigestConfig,
-                   key: String,
-                   problems: &mut Vec<(String, String)>| {
-        let to_key = format!("{key}.to");
-        match settings.to.parse::<Mailbox>() {
-            Ok(to) => specs.push(DigestSpec {
-                name,
-                config: settings,
-                to,
-                key,
-            }),
-            Err(e) => {
-                let message = format!(
-                    "{} {:?} is not an email address: {e}",
-                    setting_name(&to_key),
-                    settings.to
-                );
-                problems.push((to_key, message));
-            }
-        }
-    };
-    add(None, config.digest.clone(), "digest".into(), problems);
-    let mut names: Vec<&str> = Vec::new();
-    for (n, entry) in config.digests.iter().enumerate() {
-        let key = format!("digests.{n}");
-        let name = entry.name.as_str();
-        let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !well_formed {
-            problems.push((
-                format!("{key}.name"),
-                format!("[[digests]] name {name:?} must be lower-case letters, digits and `-`, starting with a letter: it names the digest's journal records, archive folder and Message-IDs"),
-            ));
-        } else if name == MAIN_DIGEST {
-            problems.push((
-                format!("{key}.name"),
-                format!("[[digests]] name {name:?} is what the command line calls [digest]: choose another"),
-            ));
-        } else if names.contains(&name) {
-            problems.push((
-                format!("{key}.name"),
-                format!("[[digests]] name {name:?} is used twice: give each digest its own"),
-            ));
-        }
-        names.push(name);
-        add(
-            Some(entry.name.clone()),
-            entry.over(&config.digest),
-            key,
-            problems,
-        );
-    }
-    specs
-}
-
-/// The paths herald writes to, each kept where it belongs: the feeds' folder inside the
-/// site's, each feed file inside the feeds' folder.
-fn path_problems(config: &Config, root: &Path) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let feeds = &config.feeds;
-    let root = normalize(root);
-    if !stays_inside(&root, &feeds.out_dir) {
-        found.push((
-            "feeds.out_dir".into(),
-            format!(
-                "[feeds] out_dir {:?} is outside the site's folder {}: give a folder inside it (`herald build --out` writes anywhere)",
-                feeds.out_dir.display(),
-                root.display()
-            ),
-        ));
-    }
-    for (key, file) in [
-        ("feeds.rss_file", &feeds.rss_file),
-        ("feeds.atom_file", &feeds.atom_file),
-        ("feeds.json_file", &feeds.json_file),
-    ] {
-        let path = Path::new(file);
-        if file.is_empty()
-            || !path
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        {
-            found.push((
-                key.into(),
-                format!(
-                    "[{} {file:?} must be a file inside [feeds] out_dir (relative, no `..`)",
-                    key.replace('.', "] ")
-                ),
-            ));
-        }
-    }
-    found
-}
-
-/// The 1-based line of byte `at` in `text`.
-fn line_at(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].matches('\n').count() + 1
-}
-
-/// The line of a dotted key, else of its table, else 1.
-fn line_of(lines: &BTreeMap<String, usize>, key: &str) -> usize {
-    find_line(lines, key).unwrap_or(1)
-}
-
-/// The line of a dotted key, else of its table.
-fn find_line(lines: &BTreeMap<String, usize>, key: &str) -> Option<usize> {
-    let mut key = key;
-    loop {
-        if let Some(&line) = lines.get(key) {
-            return Some(line);
-        }
-        key = key.rsplit_once('.')?.0;
-    }
-}
-
-/// The line of every key and table header in a TOML document, by dotted path.
-pub fn key_lines(text: &str) -> BTreeMap<String, usize> {
-    fn walk(
-        table: &toml_edit::Table,
-        prefix: &str,
-        text: &str,
-        lines: &mut BTreeMap<String, usize>,
-    ) {
-        for (key, item) in table.iter() {
-            let path = if prefix.is_empty() {
-                key.to_string()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            let span = table
-                .key(key)
-                .and_then(toml_edit::Key::span)
-                .or_else(|| item.span());
-            if let Some(span) = span {
-                lines.insert(path.clone(), line_at(text, span.start));
-            }
-            if let Some(inner) = item.as_table() {
-                walk(inner, &path, text, lines);
-            }
-            // `[[digests]]`: each table by its index, `digests.0.to`.
-            if let Some(array) = item.as_array_of_tables() {
-                for (n, inner) in array.iter().enumerate() {
-                    let path = format!("{path}.{n}");
-                    if let Some(span) = inner.span() {
-                        lines.insert(path.clone(), line_at(text, span.start));
-                    }
-                    walk(inner, &path, text, lines);
-                }
-            }
-        }
-    }
-    let mut lines = BTreeMap::new();
-    if let Ok(doc) = toml_edit::ImDocument::parse(text) {
-        walk(doc.as_table(), "", text, &mut lines);
-    }
-    lines
 }

@@ -5,7 +5,6 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::escape::push_json_string;
 use super::plan::Feed;
 use herald_entry::{format_rfc3339, Entry};
 
@@ -124,73 +123,110 @@ pub(crate) fn empty(feed: &Feed<'_>) -> Result<Vec<u8>> {
     Ok(empty)
 }
 
-/// One item as serde_json writes it two levels deep, after the line break before it, written
-/// here by hand: serde_json's pretty form, its four spaces of indent added to every line, and
-/// its string escaping with the runs that need none copied whole. Written through serde and
-/// re-indented, JSON Feed was costly in a full build (see BENCHMARKS.md, Profiling notes).
-/// [`write_whole`] writes every item with serde_json itself, and the two are held byte for
-/// byte on every corpus (tested).
+/// One item as serde_json writes it two levels deep in the document, after the line break
+/// before it: the same [`Item`] that [`write_whole`] writes, through serde, with a formatter
+/// that is serde_json's pretty one begun two levels in (so nothing is re-indented). The two
+/// are held byte for byte on every corpus (tested).
 pub(crate) fn serialise(feed: &Feed<'_>, e: &Entry) -> Result<Vec<u8>> {
     let item = item(feed, e);
     let strings = item.content_html.len() + item.content_text.len() + item.summary.len();
     let mut out = Vec::with_capacity(strings + strings / 8 + 1024);
-    out.extend_from_slice(b"    {");
-    let mut first = true;
-    let mut key = |out: &mut Vec<u8>, name: &str| {
-        out.extend_from_slice(if first { b"\n      \"" } else { b",\n      \"" });
-        first = false;
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\": ");
-    };
-    for (name, value) in [
-        ("id", item.id),
-        ("url", item.url),
-        ("title", item.title),
-        ("content_html", item.content_html),
-        ("content_text", item.content_text),
-        ("summary", item.summary),
-    ] {
-        key(&mut out, name);
-        push_json_string(&mut out, value);
-    }
-    if let Some(image) = item.image {
-        key(&mut out, "image");
-        push_json_string(&mut out, image);
-    }
-    key(&mut out, "date_published");
-    push_json_string(&mut out, &item.date_published);
-    key(&mut out, "date_modified");
-    push_json_string(&mut out, &item.date_modified);
-    key(&mut out, "authors");
-    if item.authors.is_empty() {
-        out.extend_from_slice(b"[]");
-    } else {
-        out.push(b'[');
-        for (i, author) in item.authors.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            out.extend_from_slice(b"        {\n          \"name\": ");
-            push_json_string(&mut out, &author.name);
-            if let Some(url) = &author.url {
-                out.extend_from_slice(b",\n          \"url\": ");
-                push_json_string(&mut out, url);
-            }
-            out.extend_from_slice(b"\n        }");
-        }
-        out.extend_from_slice(b"\n      ]");
-    }
-    if !item.tags.is_empty() {
-        key(&mut out, "tags");
-        out.push(b'[');
-        for (i, tag) in item.tags.iter().enumerate() {
-            out.extend_from_slice(if i == 0 {
-                b"\n        "
-            } else {
-                b",\n        "
-            });
-            push_json_string(&mut out, tag);
-        }
-        out.extend_from_slice(b"\n      ]");
-    }
-    out.extend_from_slice(b"\n    }");
+    out.extend_from_slice(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut out,
+        Nested {
+            depth: 2,
+            has_value: false,
+        },
+    );
+    item.serialize(&mut serializer)
+        .context("failed to write JSON Feed")?;
     Ok(out)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), begun `depth` levels in: the same
+/// calls, the same bytes.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// `[` or `{`, one level deeper.
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    /// `]` or `}`, on a line of its own unless the array or object is empty.
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    /// The line break (and comma) before a member or element, and its indent.
+    fn next<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::dates::{date_from_file_name, parse_date, writable};
-use super::front_matter::{key_line, LineError, Split};
+use super::front_matter::{authors, key_line, strings, LineError, Split};
 use super::html::plain;
 use super::layout::Located;
 use super::permalink::{self, hugo_slug, Parts};
@@ -522,61 +522,6 @@ fn checked_id(id: &str) -> Result<(), String> {
         _ => Err(format!(
             "id {id:?} is not an http, https, tag or urn URI: feeds use it as the entry's identity"
         )),
-    }
-}
-
-/// Every author shape real posts use: a list of maps (`- morsapaes: null` with `name:` and
-/// `twitter:`), a list of strings, one string, one map; plus `author-twitter:`.
-fn authors(front: &Map<String, Value>) -> Vec<Author> {
-    let raw = front.get("authors").or_else(|| front.get("author"));
-    let mut authors: Vec<Author> = match raw {
-        Some(Value::Array(items)) => items.iter().filter_map(author).collect(),
-        Some(value) => author(value).into_iter().collect(),
-        None => Vec::new(),
-    };
-    let twitter = front
-        .get("author-twitter")
-        .or_else(|| front.get("author_twitter"))
-        .and_then(scalar);
-    if let (Some(twitter), [only]) = (twitter, authors.as_mut_slice()) {
-        only.twitter
-            .get_or_insert(twitter.trim_start_matches('@').to_string());
-    }
-    authors
-}
-
-fn author(value: &Value) -> Option<Author> {
-    match value {
-        Value::String(name) => Some(Author::named(plain(name))).filter(|a| !a.name.is_empty()),
-        Value::Object(map) => {
-            let field = |k: &str| {
-                map.get(k)
-                    .and_then(scalar)
-                    .map(|s| plain(&s))
-                    .filter(|s| !s.is_empty())
-            };
-            let name = field("name")
-                .or_else(|| map.iter().find(|(_, v)| v.is_null()).map(|(k, _)| plain(k)))?;
-            Some(Author {
-                name,
-                uri: field("uri")
-                    .or_else(|| field("url"))
-                    .or_else(|| field("website")),
-                email: field("email"),
-                twitter: field("twitter").map(|t| t.trim_start_matches('@').to_string()),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// A list of strings, or one string split on whitespace as Jekyll does.
-fn strings(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(items)) => items.iter().filter_map(scalar).collect(),
-        Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
-        Some(other) => scalar(other).into_iter().collect(),
-        None => Vec::new(),
     }
 }
 
