@@ -12,8 +12,9 @@ use herald_entry::Author;
 pub(crate) struct Split<'a> {
     /// The parsed front matter (empty when the post has none).
     pub front: Map<String, Value>,
-    /// The front matter's source text, for finding the line of a key.
-    pub front_text: &'a str,
+    /// The file line of each top-level key, found once as the front matter is read (the
+    /// first line of a key written twice).
+    pub key_lines: Vec<(&'a str, usize)>,
     /// 1-based line of the first front-matter line in the file.
     pub front_line: usize,
     /// The Markdown body.
@@ -32,21 +33,41 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, LineError> {
         Some(Format::Toml) => parse_toml(front_text, 2)?,
         Some(Format::Yaml) => parse_yaml(front_text, 2)?,
     };
+    let front_line = if format.is_some() { 2 } else { 1 };
     Ok(Split {
         front,
-        front_text,
-        front_line: if format.is_some() { 2 } else { 1 },
+        key_lines: key_lines_of(front_text, front_line),
+        front_line,
         body,
     })
 }
 
-/// The body of a post and its first line, without parsing the front matter.
+/// The file line of each top-level key of front matter starting at `first_line`: a line
+/// that begins with the key, then `:` (YAML) or `=` (TOML), spaces allowed before it.
+fn key_lines_of(front_text: &str, first_line: usize) -> Vec<(&str, usize)> {
+    let mut found: Vec<(&str, usize)> = Vec::new();
+    for (i, line) in front_text.lines().enumerate() {
+        let Some(at) = line.find([':', '=']) else {
+            continue;
+        };
+        let key = line[..at].trim_end();
+        if key.is_empty() || key.starts_with(char::is_whitespace) {
+            continue;
+        }
+        if !found.iter().any(|(k, _)| *k == key) {
+            found.push((key, first_line + i));
+        }
+    }
+    found
+}
+
 /// Whether `text` holds front matter and the line that closes it (or is a post without
 /// front matter, whose start needs no closing).
 pub(crate) fn closed(text: &str) -> bool {
     cut(text).is_ok()
 }
 
+/// The body of a post and its first line, without parsing the front matter.
 pub(crate) fn body(text: &str) -> Result<(&str, usize), LineError> {
     cut(text).map(|(_, _, body, line)| (body, line))
 }
@@ -147,13 +168,10 @@ fn toml_to_json(value: toml::Value) -> Value {
 /// The file line a top-level key is written on, or the first front-matter line.
 pub(crate) fn key_line(split: &Split<'_>, key: &str) -> usize {
     split
-        .front_text
-        .lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
-        })
-        .map_or(split.front_line, |i| split.front_line + i)
+        .key_lines
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(split.front_line, |&(_, line)| line)
 }
 
 /// Every author shape real posts use: a list of maps (`- morsapaes: null` with `name:` and
@@ -264,5 +282,26 @@ mod tests {
         let e = split("---\ntitle: x\nauthors: [a\n---\n").unwrap_err();
         assert!(e.0 >= 3, "{e:?}");
         assert!(e.1.starts_with("invalid YAML front matter"), "{e:?}");
+    }
+
+    #[test]
+    fn each_key_has_its_line_recorded_as_it_is_read() {
+        let yaml =
+            split("---\ntitle: x\nauthors:\n  - name: a\ndate : 2020-09-04\n---\nbody").unwrap();
+        assert_eq!(key_line(&yaml, "title"), 2);
+        assert_eq!(key_line(&yaml, "date"), 5);
+        assert_eq!(
+            key_line(&yaml, "name"),
+            2,
+            "a nested key is not a top-level one"
+        );
+        let toml = split("+++\ntitle = \"x\"\n\ndate = 2020-09-04\n+++\nbody").unwrap();
+        assert_eq!(key_line(&toml, "date"), 4);
+        assert_eq!(key_line(&toml, "missing"), 2, "the first front-matter line");
+        assert_eq!(
+            key_lines_of("a: 1\nb: 2\na: 3", 2),
+            [("a", 2), ("b", 3)],
+            "the first line of a key written twice"
+        );
     }
 }

@@ -615,13 +615,25 @@ mod tests {
         let mut heads = 0;
         for path in corpus_files() {
             let whole = read_text(&path, 2_000_000).map(|t| {
-                let split = front_matter::split(&t)
-                    .map(|s| (s.front.clone(), s.front_text.to_string(), s.front_line));
+                let split = front_matter::split(&t).map(|s| {
+                    let lines: Vec<(String, usize)> = s
+                        .key_lines
+                        .iter()
+                        .map(|&(k, l)| (k.to_string(), l))
+                        .collect();
+                    (s.front.clone(), lines, s.front_line)
+                });
                 (split, t)
             });
             let head = read_head(&path, 2_000_000).map(|(t, complete)| {
-                let split = front_matter::split(&t)
-                    .map(|s| (s.front.clone(), s.front_text.to_string(), s.front_line));
+                let split = front_matter::split(&t).map(|s| {
+                    let lines: Vec<(String, usize)> = s
+                        .key_lines
+                        .iter()
+                        .map(|&(k, l)| (k.to_string(), l))
+                        .collect();
+                    (s.front.clone(), lines, s.front_line)
+                });
                 (split, t, complete)
             });
             match (whole, head) {

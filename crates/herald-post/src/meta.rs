@@ -195,7 +195,7 @@ pub(super) fn post_from(site: &Site, at: &Located, split: &Split<'_>) -> Result<
         Rules::Jekyll(rules) if !rules.defaults.is_empty() => {
             with_defaults = Split {
                 front: super::rules::jekyll_defaults(rules, at, &split.front),
-                front_text: split.front_text,
+                key_lines: split.key_lines.clone(),
                 front_line: split.front_line,
                 body: split.body,
             };
