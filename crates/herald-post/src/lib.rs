@@ -610,30 +610,37 @@ mod tests {
         assert_eq!(scanned, compared, "{scanned} of {compared} posts scanned");
     }
 
+    type OwnedSplit = Result<
+        (
+            serde_json::Map<String, serde_json::Value>,
+            Vec<(String, usize)>,
+            usize,
+        ),
+        (usize, String),
+    >;
+
+    /// What splitting `text` found, owning its text.
+    fn owned_split(text: &str) -> OwnedSplit {
+        front_matter::split(text).map(|s| {
+            let lines = s
+                .key_lines
+                .iter()
+                .map(|&(k, l)| (k.to_string(), l))
+                .collect();
+            (s.front.clone(), lines, s.front_line)
+        })
+    }
+
     #[test]
     fn reading_only_the_front_matter_gives_what_reading_the_whole_post_gives() {
         let mut heads = 0;
         for path in corpus_files() {
             let whole = read_text(&path, 2_000_000).map(|t| {
-                let split = front_matter::split(&t).map(|s| {
-                    let lines: Vec<(String, usize)> = s
-                        .key_lines
-                        .iter()
-                        .map(|&(k, l)| (k.to_string(), l))
-                        .collect();
-                    (s.front.clone(), lines, s.front_line)
-                });
+                let split = owned_split(&t);
                 (split, t)
             });
             let head = read_head(&path, 2_000_000).map(|(t, complete)| {
-                let split = front_matter::split(&t).map(|s| {
-                    let lines: Vec<(String, usize)> = s
-                        .key_lines
-                        .iter()
-                        .map(|&(k, l)| (k.to_string(), l))
-                        .collect();
-                    (s.front.clone(), lines, s.front_line)
-                });
+                let split = owned_split(&t);
                 (split, t, complete)
             });
             match (whole, head) {
