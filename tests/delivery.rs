@@ -72,13 +72,7 @@ impl Server {
     fn message_ids(&self) -> Vec<String> {
         self.received()
             .iter()
-            .map(|p| {
-                let text = std::fs::read_to_string(p).unwrap();
-                text.lines()
-                    .find(|l| l.starts_with("Message-ID:"))
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|p| header(p, "Message-ID"))
             .collect()
     }
 

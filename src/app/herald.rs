@@ -127,6 +127,14 @@ impl Herald {
         }
     }
 
+    /// An entry, or `None` when it failed, for each of `posts` in their order; the
+    /// problems are not reported (they were when the posts were first shown).
+    pub(super) fn render_each(&self, posts: &[&Post]) -> Vec<Option<Entry>> {
+        Renderer::new(&self.site, &self.loaded.posts)
+            .render_each(posts)
+            .0
+    }
+
     pub(super) fn render(&self, posts: &[&Post], report: &mut Report) -> Vec<Entry> {
         let started = std::time::Instant::now();
         let (entries, diagnostics) =

@@ -198,8 +198,8 @@ pub(crate) fn path_problems(config: &Config, root: &Path) -> Vec<(String, String
             found.push((
                 key.into(),
                 format!(
-                    "[{} {file:?} must be a file inside [feeds] out_dir (relative, no `..`)",
-                    key.replace('.', "] ")
+                    "{} {file:?} must be a file inside [feeds] out_dir (relative, no `..`)",
+                    setting_name(key)
                 ),
             ));
         }

@@ -338,8 +338,8 @@ impl Site {
                     problems.push((
                         key.into(),
                         format!(
-                            "[{} {value:?} is not an email address: {e}",
-                            key.replace('.', "] ")
+                            "{} {value:?} is not an email address: {e}",
+                            checks::setting_name(key)
                         ),
                     ));
                 })

@@ -149,6 +149,7 @@ impl Context {
             })
             .collect();
         let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
+        let period_info = PeriodInfo::new(period);
         Context {
             site: SiteInfo {
                 title: config.title.clone(),
@@ -156,8 +157,8 @@ impl Context {
                 description: config.description.clone(),
                 lang: config.language.clone(),
             },
-            period: PeriodInfo::new(period),
-            week: PeriodInfo::new(period),
+            week: period_info.clone(),
+            period: period_info,
             entries: entries.iter().map(EntryInfo::new).collect(),
             counts: Counts {
                 posts: entries.len(),
